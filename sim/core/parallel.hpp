@@ -1,0 +1,81 @@
+#pragma once
+// Deterministic parallel building blocks. Work is split into ranges whose
+// boundaries depend only on the problem size and grain, never on the number
+// of threads, and results are combined in index order, so floating-point sums
+// and committed orders are bit-identical for any thread count.
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/parallel_reduce.h>
+#include <tbb/partitioner.h>
+#include <tbb/task_arena.h>
+
+#include <cstddef>
+#include <numeric>
+#include <vector>
+
+namespace incubsim {
+
+/// Default number of items handed to a task at once.
+inline constexpr std::size_t kDefaultGrain = 512;
+
+/// A run's own thread pool: a TBB arena, so that several simulations in one
+/// process can use different thread counts without global state.
+class Executor {
+ public:
+  explicit Executor(int threads) : threads_(threads < 1 ? 1 : threads), arena_(threads_) {}
+
+  int threads() const { return threads_; }
+
+  template <class F>
+  decltype(auto) run(F&& f) {
+    return arena_.execute(std::forward<F>(f));
+  }
+
+ private:
+  int threads_;
+  tbb::task_arena arena_;
+};
+
+/// Calls f(i) for i in [0, n). Each i must write only its own slots.
+template <class F>
+void parallel_for_each_index(std::size_t n, F&& f, std::size_t grain = kDefaultGrain) {
+  if (n == 0) return;
+  if (n <= grain) {
+    for (std::size_t i = 0; i < n; ++i) f(i);
+    return;
+  }
+  tbb::parallel_for(
+      tbb::blocked_range<std::size_t>(0, n, grain),
+      [&](const tbb::blocked_range<std::size_t>& r) {
+        for (std::size_t i = r.begin(); i != r.end(); ++i) f(i);
+      },
+      tbb::simple_partitioner());
+}
+
+/// Sum over [0, n) of map(i) combined with `combine`; the reduction tree
+/// depends only on n and grain, so the result is the same for any thread
+/// count (tbb::parallel_deterministic_reduce with a simple partitioner).
+template <class T, class Map, class Combine>
+T deterministic_reduce(std::size_t n, T identity, Map&& map, Combine&& combine,
+                       std::size_t grain = 4096) {
+  if (n == 0) return identity;
+  return tbb::parallel_deterministic_reduce(
+      tbb::blocked_range<std::size_t>(0, n, grain), identity,
+      [&](const tbb::blocked_range<std::size_t>& r, T acc) {
+        for (std::size_t i = r.begin(); i != r.end(); ++i) acc = combine(acc, map(i));
+        return acc;
+      },
+      combine, tbb::simple_partitioner());
+}
+
+/// Exclusive prefix sum of counts into offsets (offsets.size() == counts.size() + 1).
+/// Used to commit variable numbers of births or proposals in parent order.
+template <class Count>
+void exclusive_scan_counts(const std::vector<Count>& counts, std::vector<std::size_t>& offsets) {
+  offsets.resize(counts.size() + 1);
+  offsets[0] = 0;
+  for (std::size_t i = 0; i < counts.size(); ++i)
+    offsets[i + 1] = offsets[i] + static_cast<std::size_t>(counts[i]);
+}
+
+}  // namespace incubsim

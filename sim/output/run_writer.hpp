@@ -1,0 +1,63 @@
+#pragma once
+// Streams one run into an HDF5 file. Created under a temporary name beside
+// the final path and renamed only by finish(); a writer destroyed without
+// finish() (error, exception) removes its temporary file, so a file at the
+// final path is always complete. Memory does not grow with the number of
+// quarters: each quarter's row and events are appended and flushed to
+// chunked, compressed datasets.
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/events.hpp"
+#include "output/provenance.hpp"
+#include "output/table.hpp"
+
+namespace incubsim::output {
+
+/// Enumerations the events table uses for its uint8 columns.
+struct EventSchema {
+  EnumType phase;
+  EnumType kind;
+  EnumType agent_kind;
+};
+
+class RunWriter {
+ public:
+  /// Opens `<final_path>.tmp-<pid>` for writing and writes the root
+  /// attributes. Throws IoError naming the path if it cannot be created.
+  RunWriter(std::filesystem::path final_path, const Provenance& provenance,
+            std::vector<MetricDef> metrics, EventSchema event_schema);
+  ~RunWriter();
+  RunWriter(const RunWriter&) = delete;
+  RunWriter& operator=(const RunWriter&) = delete;
+
+  /// Appends one row to /timeseries: `quarter` and one value per metric, in
+  /// the order of the metrics given to the constructor.
+  void append_quarter(std::int32_t quarter, std::span<const double> values);
+
+  /// Appends events to /events.
+  void append_events(std::span<const Event> events);
+
+  /// Writes a final table as a group (e.g. "/agents/firms").
+  void write_table(const std::string& group_path, const TableView& table);
+
+  /// Writes scalar measures as 0-d datasets in a group (e.g. "/network/measures").
+  void write_values(const std::string& group_path, const std::vector<NamedValue>& values);
+
+  /// Flushes, writes end_time, closes and renames to the final path.
+  void finish();
+
+  const std::filesystem::path& final_path() const { return final_path_; }
+  const std::filesystem::path& temp_path() const { return temp_path_; }
+
+ private:
+  struct Impl;
+  std::filesystem::path final_path_;
+  std::filesystem::path temp_path_;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace incubsim::output
