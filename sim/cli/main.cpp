@@ -1,8 +1,44 @@
+// incubsim: the thin command-line front end over the simulation library.
 #include <iostream>
+#include <memory>
+#include <vector>
 
+#include "cli/commands.hpp"
+#include "core/errors.hpp"
 #include "core/version.hpp"
 
-int main() {
-  std::cout << "incubsim " << incubsim::version() << " (" << incubsim::git_sha() << ")\n";
-  return 0;
+int main(int argc, char** argv) {
+  using namespace incubsim;
+  cli::Context ctx;
+  for (int i = 0; i < argc; ++i) ctx.command_line += (i ? " " : "") + std::string(argv[i]);
+
+  CLI::App app{
+      "incubsim: agent-based simulator of innovation ecosystems (firms, researchers, "
+      "incubators, funds) with policy what-ifs.\nExit status: 0 success, 1 verify found "
+      "differences, 2 invalid input, 3 file error, 4 internal error."};
+  app.set_version_flag("--version", std::string("incubsim ") + std::string(version()) + " (git " +
+                                        std::string(git_sha()) + ")");
+  app.require_subcommand(1);
+  app.fallthrough(false);
+  const std::vector<cli::Registered> commands = {cli::add_run(app, ctx), cli::add_check(app, ctx),
+                                                 cli::add_info(app, ctx), cli::add_verify(app, ctx),
+                                                 cli::add_params(app, ctx)};
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : static_cast<int>(ExitCode::invalid_input);
+  }
+  try {
+    for (const auto& c : commands)
+      if (c.app->parsed()) return c.run();
+  } catch (const Error& e) {
+    std::cerr << "incubsim: error: " << e.what() << "\n";
+    return static_cast<int>(e.exit_code());
+  } catch (const std::exception& e) {
+    std::cerr << "incubsim: internal error: " << e.what()
+              << "\nPlease report this with the command line.\n";
+    return static_cast<int>(ExitCode::internal_error);
+  }
+  return static_cast<int>(ExitCode::internal_error);
 }

@@ -12,7 +12,7 @@ namespace incubsim {
 
 enum class EventKind : std::uint8_t {
   firm_birth = 0,          // actor firm; target founder researcher (spin-off) or none
-  firm_death = 1,          // actor firm; amount = cash shortfall
+  firm_death = 1,          // actor firm; amount = cash at death (negative: ran out)
   acquisition = 2,         // actor firm; amount = exit value
   listing = 3,             // actor firm; amount = market value at listing
   deal = 4,                // actor fund, target firm; amount invested; detail = round

@@ -4,12 +4,15 @@
 // of threads, and results are combined in index order, so floating-point sums
 // and committed orders are bit-identical for any thread count.
 #include <tbb/blocked_range.h>
+#include <tbb/global_control.h>
+#include <tbb/info.h>
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_reduce.h>
 #include <tbb/partitioner.h>
 #include <tbb/task_arena.h>
 
 #include <cstddef>
+#include <memory>
 #include <numeric>
 #include <vector>
 
@@ -19,10 +22,20 @@ namespace incubsim {
 inline constexpr std::size_t kDefaultGrain = 512;
 
 /// A run's own thread pool: a TBB arena, so that several simulations in one
-/// process can use different thread counts without global state.
+/// process can use different thread counts. TBB caps all arenas at the core
+/// count unless a global_control raises the cap; a run asking for more
+/// threads than cores (to test determinism, say) holds one for its lifetime.
+/// While such runs overlap, the cap is the smallest one they asked for.
 class Executor {
  public:
-  explicit Executor(int threads) : threads_(threads < 1 ? 1 : threads), arena_(threads_) {}
+  explicit Executor(int threads)
+      : threads_(threads < 1 ? 1 : threads),
+        cap_(threads_ > tbb::info::default_concurrency()
+                 ? std::make_unique<tbb::global_control>(
+                       tbb::global_control::max_allowed_parallelism,
+                       static_cast<std::size_t>(threads_))
+                 : nullptr),
+        arena_(threads_) {}
 
   int threads() const { return threads_; }
 
@@ -33,6 +46,7 @@ class Executor {
 
  private:
   int threads_;
+  std::unique_ptr<tbb::global_control> cap_;
   tbb::task_arena arena_;
 };
 

@@ -5,6 +5,12 @@
 // final path is always complete. Memory does not grow with the number of
 // quarters: each quarter's row and events are appended and flushed to
 // chunked, compressed datasets.
+//
+// A RunWriter is not thread-safe: create and use it from one thread (the
+// engine's output step). HDF5 errors surface as IoError, never as text
+// printed by the library. A call that fails after touching the file
+// discards the writer (temporary file removed; later calls throw Error), so
+// a half-written run can never be finished.
 #include <filesystem>
 #include <memory>
 #include <span>
@@ -23,6 +29,10 @@ struct EventSchema {
   EnumType kind;
   EnumType agent_kind;
 };
+
+/// The schema of core/events.hpp: enums "phase", "event_kind" and
+/// "agent_kind" with the names core's to_string() gives.
+EventSchema core_event_schema();
 
 class RunWriter {
  public:
@@ -47,7 +57,9 @@ class RunWriter {
   /// Writes scalar measures as 0-d datasets in a group (e.g. "/network/measures").
   void write_values(const std::string& group_path, const std::vector<NamedValue>& values);
 
-  /// Flushes, writes end_time, closes and renames to the final path.
+  /// Flushes, writes end_time, closes and renames to the final path
+  /// (replacing an existing file). Call once; afterwards, or after finish()
+  /// threw, every other call throws Error and the temporary file is gone.
   void finish();
 
   const std::filesystem::path& final_path() const { return final_path_; }
@@ -55,6 +67,11 @@ class RunWriter {
 
  private:
   struct Impl;
+  Impl& open_impl(const char* operation);
+  template <class Fn>
+  void or_discard(Fn&& fn);  // runs fn; if it throws, discards the writer
+  void discard() noexcept;   // closes everything and removes the temporary file
+
   std::filesystem::path final_path_;
   std::filesystem::path temp_path_;
   std::unique_ptr<Impl> impl_;

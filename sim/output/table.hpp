@@ -18,6 +18,15 @@ struct EnumType {
   std::vector<std::pair<std::string, int>> members;
 };
 
+/// EnumType of a dense enum (values 0 .. count-1) named by its to_string.
+template <class Enum>
+EnumType make_enum_type(std::string name, int count) {
+  EnumType type{std::move(name), {}};
+  for (int value = 0; value < count; ++value)
+    type.members.emplace_back(std::string(to_string(static_cast<Enum>(value))), value);
+  return type;
+}
+
 using ColumnData = std::variant<std::span<const double>, std::span<const std::int64_t>,
                                 std::span<const std::int32_t>, std::span<const std::uint8_t>>;
 
@@ -39,11 +48,16 @@ struct TableView {
 /// How a time-series metric is stored: counts as int64, the rest as float64.
 enum class MetricKind : std::uint8_t { count, amount, ratio };
 
+/// Whether a metric is a level at the end of the quarter or a quantity over
+/// it (written as the dataset attribute "temporal").
+enum class Temporal : std::uint8_t { stock, flow };
+
 struct MetricDef {
   std::string name;
   MetricKind kind = MetricKind::count;
   std::string unit;
   std::string doc;
+  Temporal temporal = Temporal::flow;
 };
 
 /// A scalar with its meaning, written as a dataset in a measures group.

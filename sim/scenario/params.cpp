@@ -1,7 +1,7 @@
 #include "scenario/params.hpp"
 
+#include <charconv>
 #include <cmath>
-#include <sstream>
 
 namespace incubsim {
 namespace {
@@ -85,7 +85,7 @@ void market_params(Table& t, MarketParams& p) {
         "Cost of one employee per quarter.", "assumption: 200k yuan a year");
   t.add("market.revenue_per_employee", &p.revenue_per_employee, 0.001, 100, "M yuan/quarter",
         "Revenue one employee supports; sets the target headcount of selling firms.",
-        "assumption: 1M yuan a year");
+        "assumption: 1.2M yuan a year");
   t.add("market.exogenous_exit_hazard", &p.exogenous_exit_hazard, 0, 1, "1/quarter",
         "Probability per quarter a firm closes for reasons other than running out of cash.",
         kAssumption);
@@ -97,7 +97,8 @@ void market_params(Table& t, MarketParams& p) {
   t.add("market.acquisition_revenue_multiple", &p.acquisition_revenue_multiple, 0, 100, "x",
         "Acquisition price as a multiple of annual revenue.", kAssumption);
   t.add("market.acquihire_value_share", &p.acquihire_value_share, 0, 10, "x",
-        "Price of a pre-revenue acquisition as a multiple of the last post-money valuation.",
+        "Least acquisition price as a multiple of the last post-money valuation (acquirers pay "
+        "for technology and team even before revenue).",
         kAssumption);
   t.add("market.ipo_revenue_threshold", &p.ipo_revenue_threshold, 0, 1e6, "M yuan/year",
         "Annual revenue a firm needs before it can list.", kAssumption);
@@ -196,6 +197,9 @@ void firm_params(Table& t, FirmParams& p) {
         "Firms alive at the start, of ages spread over initial_age_max.", kAssumption);
   t.add("firms.initial_age_max", &p.initial_age_max, 0, 400, "quarters",
         "Oldest age of an initial firm.", kAssumption);
+  t.add("firms.founders_per_quarter", &p.founders_per_quarter, 0, 1e6, "firms/quarter",
+        "Mean independent founders entering per quarter (Poisson), besides spin-offs.",
+        "assumption; Ouhai admitted 214 firms to incubators in H1 2024, seeds/002");
   t.add("firms.quality_mean", &p.quality_mean, -10, 10, "sd",
         "Mean latent quality of independent founders' ventures.",
         "assumption: below spin-offs' invention quality");
@@ -213,7 +217,7 @@ void firm_params(Table& t, FirmParams& p) {
         "Rent and overheads per quarter (incubators subsidise part).", kAssumption);
   t.add("firms.development_rate", &p.development_rate, 0, 1, "maturity/quarter",
         "Product maturity gained per quarter at average quality (1 = product ready).",
-        "assumption: about four years from idea to product");
+        "assumption: about two and a half years from idea to product");
   t.add("firms.development_quality_effect", &p.development_quality_effect, 0, 5, "log/sd",
         "Log development speed per standard deviation of quality.", kAssumption);
   t.add("firms.development_noise", &p.development_noise, 0, 5, "log sd",
@@ -221,14 +225,21 @@ void firm_params(Table& t, FirmParams& p) {
   t.add("firms.rd_share_pre_revenue", &p.rd_share_pre_revenue, 0, 1, "share",
         "Share of a pre-revenue firm's spending that is R&D.", kAssumption);
   t.add("firms.rd_intensity", &p.rd_intensity, 0, 1, "share of revenue",
-        "R&D spending of a selling firm as a share of revenue.",
+        "Mean R&D spending of selling firms as a share of revenue.",
         "assumption; near the high-tech thresholds, " + std::string(kHteRules));
+  t.add("firms.rd_intensity_sigma", &p.rd_intensity_sigma, 0, 5, "log sd",
+        "Dispersion of R&D intensity across firms (lognormal, each firm keeps its own).",
+        kAssumption);
   t.add("firms.launch_revenue", &p.launch_revenue, 0, 1e4, "M yuan/quarter",
         "Revenue in the first selling quarter at average quality.", kAssumption);
   t.add("firms.launch_quality_effect", &p.launch_quality_effect, 0, 5, "log/sd",
         "Log launch revenue per standard deviation of quality.", kAssumption);
   t.add("firms.revenue_quality_drift", &p.revenue_quality_drift, 0, 1, "log/quarter/sd",
         "Extra revenue growth per quarter per standard deviation of quality.", kAssumption);
+  t.add("firms.venture_growth_boost", &p.venture_growth_boost, 0, 1, "log/quarter",
+        "Extra revenue growth per quarter of a selling firm backed by equity funds (money "
+        "spent on sales and capacity).",
+        "assumption; VC-backed firms grow faster, Puri & Zarutskie (2012) J. Finance 67(6)");
   t.add("firms.staffing_adjustment", &p.staffing_adjustment, 0, 1, "share/quarter",
         "Share of the gap to target headcount closed each quarter.", kAssumption);
   t.add("firms.seek_runway", &p.seek_runway, 0, 100, "quarters",
@@ -309,6 +320,10 @@ void incubator_params(Table& t, IncubatorParams& p) {
   t.add("incubators.graduation_revenue", &p.graduation_revenue, 0, 1e6, "M yuan/year",
         "Annual revenue at which a tenant graduates (a series A round also graduates it).",
         kAssumption);
+  t.add("incubators.initial_occupancy", &p.initial_occupancy, 0, 1, "share",
+        "Chance that an initial firm young enough to be a tenant starts in an incubator "
+        "(if one has room).",
+        kAssumption);
   t.add("incubators.affiliated_funds_mean", &p.affiliated_funds_mean, 0, 1000, "funds",
         "Mean initial ties from an incubator to funds that see its tenants as deal flow.",
         kAssumption);
@@ -380,6 +395,10 @@ void fund_params(Table& t, FundParams& p) {
         "Noise of an invited co-investor's signal relative to its own due diligence "
         "(the lead shares its findings).",
         kAssumption);
+  t.add("funds.insider_signal_noise", &p.insider_signal_noise, 0, 10, "x",
+        "Noise of an existing investor's signal about a portfolio firm relative to its "
+        "due diligence on strangers.",
+        kAssumption);
   t.add("funds.min_fill", &p.min_fill, 0, 1, "share",
         "Least share of the sought amount that must be offered for a round to close.", kAssumption);
   for (int i = 0; i < kFundTypeCount; ++i) {
@@ -399,6 +418,12 @@ void network_params(Table& t, NetworkParams& p) {
         "Probability per quarter a researcher forms a new collaboration tie.", kAssumption);
   t.add("network.collaboration_decay", &p.collaboration_decay, 0, 1, "1/quarter",
         "Probability per quarter a collaboration tie ends.", kAssumption);
+  t.add("network.collaboration_locality", &p.collaboration_locality, 0, 1, "share",
+        "Share of collaboration ties formed within the researcher's own institution.", kAssumption);
+  t.add("network.affiliation_rate", &p.affiliation_rate, 0, 1, "probability",
+        "Chance that a fund investing in an incubator's tenant forms a lasting tie to the "
+        "incubator (more deal flow from it).",
+        kAssumption);
   t.add("network.measure_every", &p.measure_every, 1, 400, "quarters",
         "Quarters between network measurements (between them the last values repeat).", "-");
 }
@@ -504,10 +529,12 @@ ParamType ParamSpec::type() const {
 namespace {
 std::string number_text(double v) {
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  std::ostringstream os;
-  os.precision(15);
-  os << v;
-  return os.str();
+  // Whole numbers print in full ("9007199254740992", "10000000"), others in
+  // their shortest exact form.
+  if (v == std::floor(v) && std::abs(v) < 1e18) return std::to_string(static_cast<long long>(v));
+  char buf[32];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
 }
 }  // namespace
 
@@ -545,42 +572,49 @@ std::string ParamSpec::name() const {
 
 std::optional<ConsistencyIssue> check_consistency(const Scenario& s) {
   const std::size_t n = s.market.sectors.size();
+  const std::string sectors = std::to_string(n);
   if (s.market.sector_weights.size() != n)
-    return ConsistencyIssue{"market.sector_weights",
-                            "has " + std::to_string(s.market.sector_weights.size()) +
-                                " entries but market.sectors names " + std::to_string(n) +
-                                " sectors; give one weight per sector"};
+    return ConsistencyIssue{
+        "market.sector_weights",
+        "market.sector_weights has " + std::to_string(s.market.sector_weights.size()) +
+            " entries but market.sectors names " + sectors + " sectors; give one weight per sector",
+        {"market.sectors"}};
   if (s.market.sector_growth.size() != n)
     return ConsistencyIssue{"market.sector_growth",
-                            "has " + std::to_string(s.market.sector_growth.size()) +
-                                " entries but market.sectors names " + std::to_string(n) +
-                                " sectors; give one growth rate per sector"};
+                            "market.sector_growth has " +
+                                std::to_string(s.market.sector_growth.size()) +
+                                " entries but market.sectors names " + sectors +
+                                " sectors; give one growth rate per sector",
+                            {"market.sectors"}};
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = i + 1; j < n; ++j)
       if (s.market.sectors[i] == s.market.sectors[j])
-        return ConsistencyIssue{"market.sectors", "names sector '" + s.market.sectors[i] +
-                                                      "' twice; names must differ"};
+        return ConsistencyIssue{
+            "market.sectors",
+            "market.sectors names sector '" + s.market.sectors[i] + "' twice; names must differ"};
   double wsum = 0;
   for (double w : s.market.sector_weights) wsum += w;
   if (!(wsum > 0))
-    return ConsistencyIssue{"market.sector_weights", "must contain at least one positive weight"};
+    return ConsistencyIssue{"market.sector_weights",
+                            "market.sector_weights must contain at least one positive weight"};
   double tsum = 0;
   for (double w : s.incubators.tier_shares) tsum += w;
   if (!(tsum > 0))
-    return ConsistencyIssue{"incubators.tier_shares", "must contain at least one positive weight"};
+    return ConsistencyIssue{"incubators.tier_shares",
+                            "incubators.tier_shares must contain at least one positive weight"};
   if (s.funds.investment_period > s.funds.life)
-    return ConsistencyIssue{"funds.investment_period",
-                            "(" + std::to_string(s.funds.investment_period) +
-                                ") must not exceed funds.life (" + std::to_string(s.funds.life) +
-                                ")"};
+    return ConsistencyIssue{
+        "funds.investment_period",
+        "funds.investment_period (" + std::to_string(s.funds.investment_period) +
+            ") must not exceed funds.life (" + std::to_string(s.funds.life) + ")",
+        {"funds.life"}};
   for (int i = 0; i < kFundTypeCount; ++i) {
     const auto& ft = s.funds.types[static_cast<std::size_t>(i)];
+    const std::string key = "funds." + std::string(to_string(static_cast<FundType>(i))) + ".rounds";
     for (std::size_t a = 0; a < ft.rounds.size(); ++a)
       for (std::size_t b = a + 1; b < ft.rounds.size(); ++b)
         if (ft.rounds[a] == ft.rounds[b])
-          return ConsistencyIssue{
-              "funds." + std::string(to_string(static_cast<FundType>(i))) + ".rounds",
-              "lists '" + ft.rounds[a] + "' twice"};
+          return ConsistencyIssue{key, key + " lists '" + ft.rounds[a] + "' twice"};
   }
   return std::nullopt;
 }

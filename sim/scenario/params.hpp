@@ -46,10 +46,12 @@ struct ParamSpec {
 std::vector<ParamSpec> bind_params(Scenario& s);
 
 /// A violated rule that involves several keys (e.g. list lengths that must
-/// match). `key` is the key to blame in the error message.
+/// match). The loader blames the first of `key` and `related` that the
+/// scenario actually set, so the user is sent to the line they wrote.
 struct ConsistencyIssue {
   std::string key;
-  std::string message;
+  std::string message;  // a full sentence naming the keys involved
+  std::vector<std::string> related = {};
 };
 std::optional<ConsistencyIssue> check_consistency(const Scenario& s);
 

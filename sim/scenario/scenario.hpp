@@ -39,14 +39,14 @@ struct MarketParams {
   std::vector<double> sector_weights{0.30, 0.20, 0.25, 0.15, 0.10};
   std::vector<double> sector_growth{0.030, 0.025, 0.015, 0.015, 0.025};
   double revenue_volatility = 0.20;
-  double gross_margin = 0.40;
+  double gross_margin = 0.50;
   double wage = 0.05;
-  double revenue_per_employee = 0.25;
+  double revenue_per_employee = 0.30;
   double exogenous_exit_hazard = 0.008;
   double acquisition_hazard = 0.006;
   double acquisition_quality_effect = 0.5;
-  double acquisition_revenue_multiple = 2.5;
-  double acquihire_value_share = 0.5;
+  double acquisition_revenue_multiple = 4.0;
+  double acquihire_value_share = 1.0;
   double ipo_revenue_threshold = 50.0;
   double ipo_hazard = 0.04;
   double ipo_revenue_multiple = 8.0;
@@ -77,12 +77,12 @@ struct InventionParams {
 };
 
 struct TransferParams {
-  double publish_value = 0.4;
+  double publish_value = 0.6;
   double royalty_share = 0.5;
   double licence_fee_share = 0.2;
   double spinoff_equity = 0.7;
-  double spinoff_value_multiplier = 2.5;
-  double spinoff_cost = 1.2;
+  double spinoff_value_multiplier = 2.0;
+  double spinoff_cost = 4.0;
   double success_intercept = -0.5;
   double success_quality = 1.0;
   double success_maturity = 1.5;
@@ -97,21 +97,24 @@ struct TransferParams {
 struct FirmParams {
   int initial_count = 1500;
   int initial_age_max = 40;
+  double founders_per_quarter = 35.0;
   double quality_mean = -0.3;
   double quality_sd = 1.0;
-  double founder_cash_mean = 0.6;
+  double founder_cash_mean = 1.0;
   double founder_cash_sigma = 0.8;
   double spinoff_cash_mean = 1.0;
   int founding_employees = 3;
-  double fixed_cost = 0.06;
-  double development_rate = 0.06;
+  double fixed_cost = 0.03;
+  double development_rate = 0.1;
   double development_quality_effect = 0.3;
   double development_noise = 0.3;
   double rd_share_pre_revenue = 0.6;
-  double rd_intensity = 0.06;
+  double rd_intensity = 0.04;
+  double rd_intensity_sigma = 0.7;
   double launch_revenue = 0.3;
   double launch_quality_effect = 0.5;
-  double revenue_quality_drift = 0.01;
+  double revenue_quality_drift = 0.02;
+  double venture_growth_boost = 0.04;
   double staffing_adjustment = 0.3;
   double seek_runway = 4.0;
   double target_runway = 8.0;
@@ -146,6 +149,7 @@ struct IncubatorParams {
   double development_boost = 0.5;
   double hazard_reduction = 0.5;
   double graduation_revenue = 2.0;
+  double initial_occupancy = 0.7;
   double affiliated_funds_mean = 2.0;
   double promotion_graduates_per_slot = 0.15;
   double tier_quality_step = 0.1;
@@ -176,12 +180,13 @@ struct FundParams {
   double management_fee = 0.005;
   double successor_tvpi = 1.5;
   double successor_size_growth = 1.3;
-  double dilution = 0.2;
+  double dilution = 0.25;
   double valuation_signal_effect = 0.3;
   double liquidation_haircut = 0.5;
   int co_investor_invitations = 3;
   double shared_signal_noise = 0.5;
-  double min_fill = 0.5;
+  double min_fill = 0.3;
+  double insider_signal_noise = 0.5;
   std::array<FundTypeParams, kFundTypeCount> types = default_fund_types();
 };
 
@@ -191,6 +196,8 @@ struct NetworkParams {
   double alliance_decay = 0.02;
   double collaboration_rate = 0.01;
   double collaboration_decay = 0.01;
+  double collaboration_locality = 0.8;
+  double affiliation_rate = 0.3;
   int measure_every = 1;
 };
 

@@ -1,0 +1,87 @@
+#include "cli/summary.hpp"
+
+#include <cstdio>
+#include <string>
+
+namespace incubsim::cli {
+namespace {
+
+struct Line {
+  const char* label;
+  double (*value)(const MetricRow&);
+  bool money;
+};
+
+double sum(const MetricRow& r, std::initializer_list<Metric> ms) {
+  double s = 0;
+  for (const Metric m : ms) s += get(r, m);
+  return s;
+}
+
+const Line kLines[] = {
+    {"firms alive", [](const MetricRow& r) { return get(r, Metric::firms_alive); }, false},
+    {"  nascent", [](const MetricRow& r) { return get(r, Metric::firms_nascent); }, false},
+    {"  seed", [](const MetricRow& r) { return get(r, Metric::firms_seed); }, false},
+    {"  early venture", [](const MetricRow& r) { return get(r, Metric::firms_early_venture); },
+     false},
+    {"  late venture", [](const MetricRow& r) { return get(r, Metric::firms_late_venture); },
+     false},
+    {"  growth", [](const MetricRow& r) { return get(r, Metric::firms_growth); }, false},
+    {"  incubated", [](const MetricRow& r) { return get(r, Metric::firms_incubated); }, false},
+    {"births", [](const MetricRow& r) { return get(r, Metric::births); }, false},
+    {"deaths", [](const MetricRow& r) { return get(r, Metric::deaths); }, false},
+    {"exits (acq. + listing)",
+     [](const MetricRow& r) {
+       return sum(r, {Metric::exits_acquisition, Metric::exits_listing});
+     },
+     false},
+    {"deals",
+     [](const MetricRow& r) {
+       return sum(r, {Metric::deals_seed, Metric::deals_series_a, Metric::deals_series_b,
+                      Metric::deals_growth});
+     },
+     false},
+    {"invested (M yuan)", [](const MetricRow& r) { return get(r, Metric::amount_invested); }, true},
+    {"inventions", [](const MetricRow& r) { return get(r, Metric::inventions); }, false},
+    {"transfers (lic. + spin-off)",
+     [](const MetricRow& r) {
+       return sum(r, {Metric::transfers_licence, Metric::transfers_spinoff});
+     },
+     false},
+    {"transfers failed", [](const MetricRow& r) { return get(r, Metric::transfers_failed); },
+     false},
+};
+
+bool is_stock(const char* label) {
+  return label[0] == ' ' || std::string(label) == "firms alive";
+}
+
+}  // namespace
+
+void print_run_summary(std::ostream& out, const RunSummary& s) {
+  char buf[64];
+  std::string header = "                              ";
+  for (const auto& [q, row] : s.snapshots) {
+    std::snprintf(buf, sizeof buf, "%9s", ("q" + std::to_string(q)).c_str());
+    header += buf;
+  }
+  header += "      total";
+  out << header << "\n";
+  for (const Line& line : kLines) {
+    std::snprintf(buf, sizeof buf, "%-30s", line.label);
+    std::string text = buf;
+    for (const auto& [q, row] : s.snapshots) {
+      std::snprintf(buf, sizeof buf, line.money ? "%9.1f" : "%9.0f", line.value(row));
+      text += buf;
+    }
+    if (is_stock(line.label)) {
+      text += "          -";
+    } else {
+      std::snprintf(buf, sizeof buf, line.money ? "%11.1f" : "%11.0f", line.value(s.totals));
+      text += buf;
+    }
+    out << text << "\n";
+  }
+}
+
+}  // namespace incubsim::cli

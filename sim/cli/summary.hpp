@@ -1,0 +1,12 @@
+#pragma once
+#include <ostream>
+
+#include "engine/run.hpp"
+
+namespace incubsim::cli {
+
+/// The short table `incubsim run` prints: key stocks and flows at a few
+/// quarters, and totals over the run.
+void print_run_summary(std::ostream& out, const RunSummary& summary);
+
+}  // namespace incubsim::cli

@@ -1,0 +1,69 @@
+#include "engine/simulation.hpp"
+
+#include "core/errors.hpp"
+#include "phases/phases.hpp"
+
+namespace incubsim {
+
+Simulation::Simulation(Scenario scenario, int threads)
+    : scenario_(std::move(scenario)),
+      streams_(static_cast<std::uint64_t>(scenario_.simulation.seed)),
+      executor_(threads),
+      transfer_policy_(std::make_unique<NoTransferCover>()) {}
+
+void Simulation::set_transfer_policy(std::unique_ptr<TransferLiabilityPolicy> policy) {
+  transfer_policy_ = policy ? std::move(policy) : std::make_unique<NoTransferCover>();
+}
+
+void Simulation::initialize() {
+  if (initialized_) throw Error("Simulation::initialize called twice");
+  initialized_ = true;
+  next_ = kSetupQuarter;
+  run_phase(Phase::setup);
+  next_ = 0;
+  refresh_alive_firms();
+  state_.events.clear();
+}
+
+void Simulation::refresh_alive_firms() {
+  auto& alive = state_.scratch.alive_firms;
+  alive.clear();
+  const auto& F = state_.firms;
+  for (std::size_t f = 0; f < F.size(); ++f)
+    if (F.status[f] == FirmStatus::alive) alive.push_back(static_cast<AgentId>(f));
+}
+
+void Simulation::run_phase(Phase phase) {
+  Policies policies{transfer_policy_.get()};
+  const PhaseContext ctx(scenario_, streams_, policies, next_, phase, state_.events);
+  switch (phase) {
+    case Phase::setup: run_setup(state_, ctx); break;
+    case Phase::research: run_research(state_, ctx); break;
+    case Phase::transfer: run_transfer(state_, ctx); break;
+    case Phase::entry: run_entry(state_, ctx); break;
+    case Phase::admission: run_admission(state_, ctx); break;
+    case Phase::financing: run_financing(state_, ctx); break;
+    case Phase::operations: run_operations(state_, ctx); break;
+    case Phase::outcomes: run_outcomes(state_, ctx); break;
+    case Phase::institutions: run_institutions(state_, ctx); break;
+    case Phase::network: run_network(state_, ctx); break;
+  }
+  // Births (entry) and exits (outcomes) change who is alive; later phases
+  // iterate the refreshed list.
+  if (phase == Phase::entry || phase == Phase::outcomes) refresh_alive_firms();
+}
+
+const MetricRow& Simulation::step() {
+  if (!initialized_) throw Error("Simulation::step called before initialize");
+  if (finished()) throw Error("Simulation::step called after the last quarter");
+  state_.flows = QuarterFlows{};
+  state_.events.clear();
+  executor_.run([&] {
+    for (const Phase phase : kQuarterSchedule) run_phase(phase);
+    last_ = compute_metrics(state_);
+  });
+  ++next_;
+  return last_;
+}
+
+}  // namespace incubsim

@@ -1,0 +1,54 @@
+#pragma once
+// A Simulation owns one run's state, its scenario (frozen), its random
+// stream factory, its thread arena and its policies. Several can live in one
+// process at once (paired policy comparisons, sweeps).
+#include <memory>
+
+#include "core/parallel.hpp"
+#include "core/random.hpp"
+#include "engine/metrics.hpp"
+#include "engine/state.hpp"
+#include "policy/transfer_liability.hpp"
+#include "scenario/scenario.hpp"
+
+namespace incubsim {
+
+class Simulation {
+ public:
+  Simulation(Scenario scenario, int threads);
+
+  /// Builds the initial population. Must be called once before step().
+  void initialize();
+  /// Runs the next quarter's phases and returns its metrics.
+  const MetricRow& step();
+
+  /// Quarter step() runs next (0 after initialize()).
+  Quarter next_quarter() const { return next_; }
+  bool finished() const { return next_ >= scenario_.total_quarters(); }
+  /// Whether the quarter just run is recorded (past burn-in).
+  bool last_quarter_recorded() const { return next_ - 1 >= scenario_.simulation.burn_in; }
+
+  const Scenario& scenario() const { return scenario_; }
+  const WorldState& state() const { return state_; }
+  /// Events of the quarter just run, in commit order.
+  const std::vector<Event>& events() const { return state_.events; }
+  int threads() const { return executor_.threads(); }
+
+  /// Replaces the transfer-liability policy (default: no cover).
+  void set_transfer_policy(std::unique_ptr<TransferLiabilityPolicy> policy);
+
+ private:
+  void run_phase(Phase phase);
+  void refresh_alive_firms();
+
+  Scenario scenario_;
+  StreamFactory streams_;
+  Executor executor_;
+  WorldState state_;
+  std::unique_ptr<TransferLiabilityPolicy> transfer_policy_;
+  Quarter next_ = 0;
+  bool initialized_ = false;
+  MetricRow last_{};
+};
+
+}  // namespace incubsim

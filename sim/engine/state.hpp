@@ -1,0 +1,84 @@
+#pragma once
+// Everything a running simulation owns. No globals: two Simulations in one
+// process share nothing.
+#include <cstdint>
+#include <vector>
+
+#include "agents/firms.hpp"
+#include "agents/funds.hpp"
+#include "agents/incubators.hpp"
+#include "agents/researchers.hpp"
+#include "agents/transfers.hpp"
+#include "core/events.hpp"
+#include "network/graph.hpp"
+#include "network/measures.hpp"
+#include "scenario/scenario.hpp"
+
+namespace incubsim {
+
+/// Flows counted during one quarter; reset at its start. Names match the
+/// /timeseries columns they feed.
+struct QuarterFlows {
+  std::int64_t inventions = 0;
+  std::int64_t shelved = 0;
+  std::int64_t licences = 0;
+  std::int64_t spinoffs = 0;
+  std::int64_t licence_unmatched = 0;
+  double transferred_quality_sum = 0.0;
+  std::int64_t transfers_succeeded = 0;
+  std::int64_t transfers_failed = 0;
+  double liability_incurred = 0.0;
+  double liability_covered = 0.0;
+  double transfer_premiums = 0.0;
+  std::int64_t births_spinoff = 0;
+  std::int64_t births_independent = 0;
+  std::int64_t deaths = 0;
+  std::int64_t acquisitions = 0;
+  std::int64_t listings = 0;
+  double exit_value = 0.0;
+  std::int64_t admissions = 0;
+  std::int64_t applications = 0;
+  std::int64_t graduations = 0;
+  std::int64_t incubator_exits = 0;
+  std::array<std::int64_t, kRoundCount> rounds{};  // rounds closed
+  std::array<std::int64_t, kRoundCount> deals{};   // investor-firm deals
+  std::array<double, kRoundCount> amount{};        // money invested
+  std::int64_t rounds_sought = 0;
+  std::int64_t rounds_failed = 0;
+  std::int64_t syndicated_rounds = 0;
+  std::int64_t follow_on_deals = 0;
+  double distributions = 0.0;
+  double fees = 0.0;
+  std::int64_t funds_opened = 0;
+  std::int64_t funds_closed = 0;
+  std::int64_t certifications = 0;
+  std::int64_t researcher_entries = 0;
+  std::int64_t researcher_exits = 0;
+};
+
+/// Per-quarter indexes and buffers, rebuilt or cleared in place so that hot
+/// loops do not allocate once capacities have grown.
+struct Scratch {
+  std::vector<AgentId> alive_firms;                   // ascending ids
+  std::vector<std::vector<AgentId>> firms_by_sector;  // alive firms
+  std::vector<std::uint8_t> flags;                    // per-firm decision flags
+  std::vector<double> values;                         // per-firm decision values
+  std::vector<std::uint8_t> active_vertices;          // for network measures
+};
+
+struct WorldState {
+  FirmStore firms;
+  ResearcherStore researchers;
+  InstitutionStore institutions;
+  IncubatorStore incubators;
+  FundStore funds;
+  AgentGraph graph;
+  InventionBuffer inventions;           // this quarter's
+  std::vector<OpenTransfer> transfers;  // awaiting outcome
+  std::vector<Event> events;            // this quarter's, in commit order
+  QuarterFlows flows;
+  NetworkMeasures network;  // latest measurement
+  Scratch scratch;
+};
+
+}  // namespace incubsim

@@ -1,0 +1,95 @@
+#pragma once
+// One typed, evolving graph over all agents (Boost.Graph adjacency list).
+// Vertices are never removed (their ids must stay stable), so an agent that
+// leaves keeps its vertex with no ties. Ties are added and removed only in
+// the sequential commit steps of phases, in agent-id order, so the order of
+// every adjacency list is the same for any thread count; phases read the
+// graph concurrently without writing it.
+#include <array>
+#include <boost/graph/adjacency_list.hpp>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "core/ids.hpp"
+#include "core/schedule.hpp"
+
+namespace incubsim {
+
+enum class TieType : std::uint8_t {
+  tenancy = 0,        // firm - incubator
+  investment = 1,     // fund - firm; carries amount and ownership units
+  co_investment = 2,  // fund - fund; weight = deals done together
+  licence = 3,        // researcher - firm
+  founding = 4,       // researcher - firm (spin-off founder)
+  secondment = 5,     // researcher - firm (science vice-president; policy issue)
+  collaboration = 6,  // researcher - researcher
+  alliance = 7,       // firm - firm
+  affiliation = 8,    // incubator - fund
+};
+inline constexpr int kTieTypeCount = 9;
+
+std::string_view to_string(TieType t);
+
+struct VertexInfo {
+  AgentKind kind = AgentKind::none;
+  AgentId id = kNoAgent;
+};
+
+struct TieInfo {
+  TieType type = TieType::tenancy;
+  Quarter since = 0;
+  double amount = 0.0;      // money invested (investment) or invention value (licence)
+  double units = 0.0;       // investment: ownership = units * firm dilution factor
+  std::int32_t weight = 1;  // repeated interactions (co-investment deals)
+  std::int8_t round = -1;   // investment: first round the fund joined
+};
+
+class AgentGraph {
+ public:
+  using Graph =
+      boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, VertexInfo, TieInfo>;
+  using Vertex = std::uint32_t;
+  using Edge = Graph::edge_descriptor;
+
+  Vertex add_vertex(AgentRef agent);
+  std::size_t vertex_count() const { return boost::num_vertices(g_); }
+  const VertexInfo& vertex(Vertex v) const { return g_[v]; }
+
+  /// Adds a tie; the caller makes sure an existing one is not duplicated.
+  Edge add_tie(Vertex a, Vertex b, const TieInfo& info);
+  /// The tie of the given type between a and b, if any (scans a's ties).
+  std::optional<Edge> find_tie(Vertex a, Vertex b, TieType type) const;
+  void remove_tie(Edge e);
+  /// Removes every tie of v.
+  void clear_ties(Vertex v);
+
+  TieInfo& tie(Edge e) { return g_[e]; }
+  const TieInfo& tie(Edge e) const { return g_[e]; }
+
+  /// Calls f(neighbour vertex, tie info, edge) for each tie of v, in order.
+  template <class F>
+  void for_each_tie(Vertex v, F&& f) const {
+    auto [it, end] = boost::out_edges(v, g_);
+    for (; it != end; ++it) f(static_cast<Vertex>(boost::target(*it, g_)), g_[*it], *it);
+  }
+  /// As above, only ties of one type.
+  template <class F>
+  void for_each_tie(Vertex v, TieType type, F&& f) const {
+    for_each_tie(v, [&](Vertex n, const TieInfo& t, Edge e) {
+      if (t.type == type) f(n, t, e);
+    });
+  }
+  std::size_t degree(Vertex v) const { return boost::out_degree(v, g_); }
+
+  std::int64_t tie_count(TieType t) const { return counts_[static_cast<std::size_t>(t)]; }
+  std::int64_t tie_count() const { return static_cast<std::int64_t>(boost::num_edges(g_)); }
+
+  const Graph& graph() const { return g_; }
+
+ private:
+  Graph g_;
+  std::array<std::int64_t, kTieTypeCount> counts_{};
+};
+
+}  // namespace incubsim

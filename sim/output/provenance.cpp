@@ -1,0 +1,21 @@
+#include "output/provenance.hpp"
+
+#include <chrono>
+#include <ctime>
+
+namespace incubsim::output {
+
+std::string current_format_version() {
+  return std::to_string(kRunFormatMajor) + "." + std::to_string(kRunFormatMinor);
+}
+
+std::string utc_now_iso8601() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  gmtime_r(&now, &utc);  // reentrant: no shared static buffer
+  char text[sizeof "2026-11-22T10:15:00Z"];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+}  // namespace incubsim::output

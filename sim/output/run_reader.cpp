@@ -1,0 +1,141 @@
+#include "output/run_reader.hpp"
+
+#include <charconv>
+
+#include "core/errors.hpp"
+#include "output/h5.hpp"
+
+namespace incubsim::output {
+namespace {
+
+// "1.0" -> 1; nullopt unless it starts with MAJOR.MINOR digits.
+std::optional<int> major_version(const std::string& version) {
+  int major = 0;
+  const char* end = version.data() + version.size();
+  const auto [dot, error] = std::from_chars(version.data(), end, major);
+  if (error != std::errc() || dot == end || *dot != '.' || dot + 1 == end) return std::nullopt;
+  int minor = 0;
+  if (std::from_chars(dot + 1, end, minor).ec != std::errc()) return std::nullopt;
+  return major;
+}
+
+// Checks that `root` belongs to an incubsim run file this build can read and
+// returns its format_version.
+std::string check_format(hid_t root, const std::string& path) {
+  const std::optional<std::string> format = h5::read_string_attribute(root, "format");
+  if (!format) {
+    throw FormatError(path, "not an incubsim result file: it has no 'format' attribute");
+  }
+  if (*format != kRunFormat) {
+    throw FormatError(path, "not an incubsim result file: its format is '" + *format +
+                                "', expected '" + kRunFormat + "'");
+  }
+  const std::optional<std::string> version = h5::read_string_attribute(root, "format_version");
+  if (!version) {
+    throw FormatError(path, "incubsim result file without a 'format_version' attribute");
+  }
+  const std::optional<int> major = major_version(*version);
+  if (!major) {
+    throw FormatError(path, "unreadable format_version '" + *version + "', expected MAJOR.MINOR");
+  }
+  if (*major > kRunFormatMajor) {
+    throw FormatError(path, "written by a newer incubsim (format " + *version +
+                                "); this build reads format " + std::to_string(kRunFormatMajor) +
+                                ".x; upgrade incubsim");
+  }
+  return *version;
+}
+
+// Attributes added by later minor versions may be absent: they read as
+// defaults rather than failing.
+Provenance read_provenance(hid_t root) {
+  const auto text = [root](const char* name) {
+    return h5::read_string_attribute(root, name).value_or("");
+  };
+  const auto integer = [root](const char* name) {
+    return h5::read_int_attribute(root, name).value_or(0);
+  };
+  Provenance p;
+  p.format = text("format");
+  p.format_version = text("format_version");
+  p.incubsim_version = text("incubsim_version");
+  p.git_sha = text("git_sha");
+  p.seed = integer("seed");
+  p.threads = static_cast<int>(integer("threads"));
+  p.scenario = text("scenario");
+  p.scenario_name = text("scenario_name");
+  p.start_time = text("start_time");
+  p.end_time = text("end_time");
+  p.quarters = static_cast<std::int32_t>(integer("quarters"));
+  p.burn_in = static_cast<std::int32_t>(integer("burn_in"));
+  p.command_line = text("command_line");
+  p.hostname = text("hostname");
+  return p;
+}
+
+DatasetInfo describe_dataset(hid_t file, const std::string& path) {
+  const h5::Dataset dataset = h5::open_dataset(file, path);
+  const h5::Type type(h5::check_id(H5Dget_type(dataset.get()), dataset.get(),
+                                   "cannot read the datatype of '" + path + "'"));
+  const h5::Space space(h5::check_id(H5Dget_space(dataset.get()), dataset.get(),
+                                     "cannot read the shape of '" + path + "'"));
+  DatasetInfo info;
+  info.path = path;
+  for (const hsize_t dim : h5::shape(space.get())) info.shape.push_back(dim);
+  info.type = h5::type_name(type.get());
+  info.storage_bytes = H5Dget_storage_size(dataset.get());
+  return info;
+}
+
+}  // namespace
+
+RunFileInfo read_run_info(const std::filesystem::path& path) {
+  const h5::ErrorSilencer quiet;
+  const std::string name = path.string();
+  const h5::File file = h5::open_file_read_only(name);
+  RunFileInfo info;
+  info.format_version = check_format(file.get(), name);
+  info.provenance = read_provenance(file.get());
+  for (const h5::ObjectEntry& entry : h5::list_objects(file.get())) {
+    if (entry.type == H5O_TYPE_DATASET) {
+      info.datasets.push_back(describe_dataset(file.get(), entry.path));
+    }
+  }
+  std::error_code ec;
+  const auto bytes = std::filesystem::file_size(path, ec);
+  info.file_bytes = ec ? 0 : bytes;
+  return info;
+}
+
+std::vector<double> read_column(const std::filesystem::path& file_path,
+                                const std::string& dataset_path) {
+  const h5::ErrorSilencer quiet;
+  const std::string name = file_path.string();
+  const h5::File file = h5::open_file_read_only(name);
+  if (!h5::exists(file.get(), dataset_path)) {
+    throw FormatError(name, "has no dataset '" + dataset_path + "'");
+  }
+  const h5::Dataset dataset = h5::open_dataset(file.get(), dataset_path);
+  const h5::Type type(h5::check_id(H5Dget_type(dataset.get()), dataset.get(),
+                                   "cannot read the datatype of '" + dataset_path + "'"));
+  const H5T_class_t cls = H5Tget_class(type.get());
+  if (cls != H5T_INTEGER && cls != H5T_FLOAT) {
+    throw FormatError(name, "dataset '" + dataset_path + "' is " + h5::type_name(type.get()) +
+                                ", not a numeric column");
+  }
+  const h5::Space space(h5::check_id(H5Dget_space(dataset.get()), dataset.get(),
+                                     "cannot read the shape of '" + dataset_path + "'"));
+  const std::vector<hsize_t> dims = h5::shape(space.get());
+  if (dims.size() != 1) {
+    throw FormatError(name, "dataset '" + dataset_path + "' has " + std::to_string(dims.size()) +
+                                " dimensions, expected a 1-D column");
+  }
+  std::vector<double> values(dims[0]);
+  if (values.empty()) return values;
+  h5::check_status(
+      H5Dread(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+      dataset.get(), "cannot read dataset '" + dataset_path + "'");
+  return values;
+}
+
+}  // namespace incubsim::output

@@ -1,0 +1,457 @@
+#include "output/run_writer.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <map>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+
+#include "core/errors.hpp"
+#include "output/h5.hpp"
+
+namespace incubsim::output {
+namespace {
+
+// One chunk of /timeseries holds 64 quarters (16 years): a typical run is a
+// few chunks, and rows are buffered until a chunk is full so each chunk is
+// compressed once.
+constexpr std::size_t kTimeseriesChunkRows = 64;
+// Event columns are chunked by 16k rows (at most 128 KiB per chunk) and
+// flushed every 4 chunks, so a flush writes whole chunks and the buffer
+// stays near 2.4 MB however long the run.
+constexpr std::size_t kEventChunkRows = 16384;
+constexpr std::size_t kEventFlushRows = 4 * kEventChunkRows;
+// Final tables are written at once; chunks are capped for partial reads.
+constexpr std::size_t kTableChunkRows = 16384;
+
+const char* kind_name(MetricKind kind) {
+  switch (kind) {
+    case MetricKind::count: return "count";
+    case MetricKind::amount: return "amount";
+    case MetricKind::ratio: return "ratio";
+  }
+  return "unknown";
+}
+
+// Names become HDF5 link names: a '/' would silently create subgroups.
+void check_name(const std::string& name, const std::string& what) {
+  if (name.empty() || name == "." || name.find('/') != std::string::npos) {
+    throw Error("invalid " + what + " name '" + name + "': must be non-empty and without '/'");
+  }
+}
+
+std::string errno_text(int error) {
+  return std::error_code(error, std::generic_category()).message();
+}
+
+// Creating the temporary file with POSIX first gives the user the system's
+// reason ("Permission denied") rather than an HDF5 stack.
+void probe_writable(const std::filesystem::path& final_path, const std::filesystem::path& temp) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(final_path, ec)) {
+    throw IoError(final_path.string(),
+                  "cannot create output file: it is a directory; give a file name such as run.h5");
+  }
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) {
+    throw IoError(final_path.string(), "cannot create output file: " + errno_text(errno) +
+                                           " (creating " + temp.string() +
+                                           "); check that the directory exists and is writable");
+  }
+  ::close(fd);
+}
+
+// Makes the finished file durable before it replaces an older result.
+void sync_file(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  const int status = fd < 0 ? -1 : ::fsync(fd);
+  const int error = errno;
+  if (fd >= 0) ::close(fd);
+  if (status < 0) throw IoError(path.string(), "cannot flush to disk: " + errno_text(error));
+}
+
+void sync_directory_best_effort(const std::filesystem::path& file) {
+  const std::filesystem::path dir = file.has_parent_path() ? file.parent_path() : ".";
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);  // some filesystems refuse; the rename itself already happened
+  ::close(fd);
+}
+
+template <class T>
+void append(const h5::Dataset& dataset, const std::vector<T>& rows) {
+  h5::append_rows(dataset.get(), h5::TypeOf<T>::memory(), rows.data(), rows.size());
+}
+
+}  // namespace
+
+struct RunWriter::Impl {
+  // An enum type stored once under /types, plus a transient copy used as
+  // the memory type when writing (uint8 values pass through unconverted).
+  struct StoredEnum {
+    h5::Type stored;
+    h5::Type memory;
+  };
+
+  // Buffered /events rows, one vector per column.
+  struct EventRows {
+    std::vector<std::int32_t> quarter;
+    std::vector<std::uint8_t> phase;
+    std::vector<std::uint8_t> kind;
+    std::vector<std::uint8_t> actor_kind;
+    std::vector<std::int64_t> actor;
+    std::vector<std::uint8_t> target_kind;
+    std::vector<std::int64_t> target;
+    std::vector<double> amount;
+    std::vector<std::int32_t> detail;
+
+    std::size_t size() const { return quarter.size(); }
+    void push(const Event& e) {
+      quarter.push_back(e.quarter);
+      phase.push_back(static_cast<std::uint8_t>(e.phase));
+      kind.push_back(static_cast<std::uint8_t>(e.kind));
+      actor_kind.push_back(static_cast<std::uint8_t>(e.actor_kind));
+      actor.push_back(e.actor);
+      target_kind.push_back(static_cast<std::uint8_t>(e.target_kind));
+      target.push_back(e.target);
+      amount.push_back(e.amount);
+      detail.push_back(e.detail);
+    }
+    void clear() {  // keeps capacity: the buffer is reused every flush
+      quarter.clear();
+      phase.clear();
+      kind.clear();
+      actor_kind.clear();
+      actor.clear();
+      target_kind.clear();
+      target.clear();
+      amount.clear();
+      detail.clear();
+    }
+  };
+
+  // Declared first so it is destroyed last: the file closes (SEMI degree)
+  // only after every object below has been closed.
+  h5::File file;
+  h5::Group types;
+  std::map<std::string, StoredEnum, std::less<>> enums;
+
+  std::vector<MetricDef> metrics;
+  h5::Dataset quarter_column;
+  std::vector<h5::Dataset> metric_columns;
+  std::vector<std::int32_t> pending_quarters;
+  std::vector<double> pending_values;  // row-major: pending quarters x metrics
+
+  const StoredEnum* phase_enum = nullptr;
+  const StoredEnum* kind_enum = nullptr;
+  const StoredEnum* agent_enum = nullptr;
+  h5::Dataset ev_quarter, ev_phase, ev_kind, ev_actor_kind, ev_actor, ev_target_kind, ev_target,
+      ev_amount, ev_detail;
+  EventRows pending_events;
+
+  hid_t root() const { return file.get(); }
+
+  const StoredEnum& stored_enum(const EnumType& type) {
+    check_name(type.name, "enum type");
+    h5::Type candidate = h5::enum_type(type);
+    if (const auto found = enums.find(type.name); found != enums.end()) {
+      if (H5Tequal(found->second.stored.get(), candidate.get()) <= 0) {
+        throw Error("enum type '" + type.name + "' is used with two different member lists");
+      }
+      return found->second;
+    }
+    h5::commit_type(types.get(), type.name, candidate.get());
+    StoredEnum stored{std::move(candidate), h5::Type()};
+    stored.memory = h5::copy_type(stored.stored.get());
+    return enums.emplace(type.name, std::move(stored)).first->second;
+  }
+
+  void write_provenance(const Provenance& p) {
+    const hid_t r = root();
+    h5::write_attribute(r, "format", std::string_view(kRunFormat));
+    h5::write_attribute(r, "format_version", current_format_version());
+    h5::write_attribute(r, "incubsim_version", p.incubsim_version);
+    h5::write_attribute(r, "git_sha", p.git_sha);
+    h5::write_attribute(r, "seed", p.seed);
+    h5::write_attribute(r, "threads", static_cast<std::int32_t>(p.threads));
+    h5::write_attribute(r, "scenario", p.scenario);
+    h5::write_attribute(r, "scenario_name", p.scenario_name);
+    h5::write_attribute(r, "start_time", p.start_time.empty() ? utc_now_iso8601() : p.start_time);
+    h5::write_attribute(r, "quarters", p.quarters);
+    h5::write_attribute(r, "burn_in", p.burn_in);
+    h5::write_attribute(r, "command_line", p.command_line);
+    h5::write_attribute(r, "hostname", p.hostname);
+  }
+
+  void create_timeseries() {
+    const h5::Group group = h5::open_or_create_group(root(), "/timeseries");
+    quarter_column = h5::create_column(group.get(), "quarter", h5::TypeOf<std::int32_t>::file(),
+                                       kTimeseriesChunkRows);
+    h5::write_attribute(quarter_column.get(), "unit", std::string_view("quarter"));
+    h5::write_attribute(quarter_column.get(), "description",
+                        std::string_view("simulated quarter of this row"));
+    h5::write_attribute(quarter_column.get(), "kind", std::string_view("index"));
+    for (const MetricDef& metric : metrics) {
+      check_name(metric.name, "metric");
+      if (metric.name == "quarter") throw Error("metric name 'quarter' is reserved");
+      const hid_t type = metric.kind == MetricKind::count ? h5::TypeOf<std::int64_t>::file()
+                                                          : h5::TypeOf<double>::file();
+      h5::Dataset column = h5::create_column(group.get(), metric.name, type, kTimeseriesChunkRows);
+      h5::write_attribute(column.get(), "unit", metric.unit);
+      h5::write_attribute(column.get(), "description", metric.doc);
+      h5::write_attribute(column.get(), "kind", std::string_view(kind_name(metric.kind)));
+      h5::write_attribute(column.get(), "temporal",
+                          std::string_view(metric.temporal == Temporal::stock ? "stock" : "flow"));
+      metric_columns.push_back(std::move(column));
+    }
+    pending_quarters.reserve(kTimeseriesChunkRows);
+    pending_values.reserve(kTimeseriesChunkRows * metrics.size());
+  }
+
+  h5::Dataset event_column(hid_t group, const char* name, hid_t type, const char* unit,
+                           const char* doc) {
+    h5::Dataset column = h5::create_column(group, name, type, kEventChunkRows);
+    h5::write_attribute(column.get(), "unit", std::string_view(unit));
+    h5::write_attribute(column.get(), "description", std::string_view(doc));
+    return column;
+  }
+
+  void create_events(EventSchema schema) {
+    if (schema.phase.name.empty()) schema.phase.name = "phase";
+    if (schema.kind.name.empty()) schema.kind.name = "event_kind";
+    if (schema.agent_kind.name.empty()) schema.agent_kind.name = "agent_kind";
+    phase_enum = &stored_enum(schema.phase);
+    kind_enum = &stored_enum(schema.kind);
+    agent_enum = &stored_enum(schema.agent_kind);
+
+    const h5::Group group = h5::open_or_create_group(root(), "/events");
+    const hid_t g = group.get();
+    ev_quarter = event_column(g, "quarter", h5::TypeOf<std::int32_t>::file(), "quarter",
+                              "quarter in which the event happened");
+    ev_phase = event_column(g, "phase", phase_enum->stored.get(), "",
+                            "phase of the quarter that emitted the event");
+    ev_kind = event_column(g, "kind", kind_enum->stored.get(), "", "what happened");
+    ev_actor_kind =
+        event_column(g, "actor_kind", agent_enum->stored.get(), "", "kind of agent that acted");
+    ev_actor = event_column(g, "actor", h5::TypeOf<std::int64_t>::file(), "agent id",
+                            "id of the acting agent within its kind (-1: none)");
+    ev_target_kind = event_column(g, "target_kind", agent_enum->stored.get(), "",
+                                  "kind of agent acted upon (none: no target)");
+    ev_target = event_column(g, "target", h5::TypeOf<std::int64_t>::file(), "agent id",
+                             "id of the target agent within its kind (-1: none)");
+    ev_amount = event_column(g, "amount", h5::TypeOf<double>::file(), "",
+                             "money amount or ratio; meaning depends on kind");
+    ev_detail = event_column(g, "detail", h5::TypeOf<std::int32_t>::file(), "",
+                             "small integer detail; meaning depends on kind");
+  }
+
+  void flush_timeseries() {
+    if (pending_quarters.empty()) return;
+    append(quarter_column, pending_quarters);
+    const std::size_t rows = pending_quarters.size();
+    const std::size_t width = metrics.size();
+    std::vector<double> amounts(rows);
+    std::vector<std::int64_t> counts(rows);
+    for (std::size_t m = 0; m < width; ++m) {
+      if (metrics[m].kind == MetricKind::count) {
+        for (std::size_t r = 0; r < rows; ++r) {
+          counts[r] = std::llround(pending_values[r * width + m]);
+        }
+        append(metric_columns[m], counts);
+      } else {
+        for (std::size_t r = 0; r < rows; ++r) amounts[r] = pending_values[r * width + m];
+        append(metric_columns[m], amounts);
+      }
+    }
+    pending_quarters.clear();
+    pending_values.clear();
+  }
+
+  void flush_events() {
+    if (pending_events.size() == 0) return;
+    const EventRows& e = pending_events;
+    const std::size_t n = e.size();
+    append(ev_quarter, e.quarter);
+    h5::append_rows(ev_phase.get(), phase_enum->memory.get(), e.phase.data(), n);
+    h5::append_rows(ev_kind.get(), kind_enum->memory.get(), e.kind.data(), n);
+    h5::append_rows(ev_actor_kind.get(), agent_enum->memory.get(), e.actor_kind.data(), n);
+    append(ev_actor, e.actor);
+    h5::append_rows(ev_target_kind.get(), agent_enum->memory.get(), e.target_kind.data(), n);
+    append(ev_target, e.target);
+    append(ev_amount, e.amount);
+    append(ev_detail, e.detail);
+    pending_events.clear();
+  }
+};
+
+RunWriter::RunWriter(std::filesystem::path final_path, const Provenance& provenance,
+                     std::vector<MetricDef> metrics, EventSchema event_schema)
+    : final_path_(std::move(final_path)),
+      temp_path_(final_path_.string() + ".tmp-" + std::to_string(::getpid())) {
+  const h5::ErrorSilencer quiet;
+  probe_writable(final_path_, temp_path_);
+  try {
+    impl_ = std::make_unique<Impl>();
+    impl_->file = h5::create_file(temp_path_.string());
+    impl_->metrics = std::move(metrics);
+    impl_->write_provenance(provenance);
+    impl_->types = h5::open_or_create_group(impl_->root(), "/types");
+    impl_->create_timeseries();
+    impl_->create_events(std::move(event_schema));
+  } catch (const IoError& e) {
+    discard();
+    throw IoError(final_path_.string(), "cannot create output file: " + std::string(e.what()) +
+                                            "; check that the directory exists and is writable");
+  } catch (...) {
+    discard();
+    throw;
+  }
+}
+
+RunWriter::~RunWriter() {
+  if (impl_) discard();
+}
+
+void RunWriter::discard() noexcept {
+  const h5::ErrorSilencer quiet;
+  impl_.reset();
+  std::error_code ignored;
+  std::filesystem::remove(temp_path_, ignored);
+}
+
+template <class Fn>
+void RunWriter::or_discard(Fn&& fn) {
+  const h5::ErrorSilencer quiet;
+  try {
+    fn();
+  } catch (...) {
+    discard();  // columns may now differ in length: this file must never be finished
+    throw;
+  }
+}
+
+RunWriter::Impl& RunWriter::open_impl(const char* operation) {
+  if (!impl_) {
+    throw Error(std::string("RunWriter::") + operation +
+                " called after finish() or after a failed finish()");
+  }
+  return *impl_;
+}
+
+void RunWriter::append_quarter(std::int32_t quarter, std::span<const double> values) {
+  Impl& impl = open_impl("append_quarter");
+  if (values.size() != impl.metrics.size()) {
+    throw Error("append_quarter: got " + std::to_string(values.size()) + " values for " +
+                std::to_string(impl.metrics.size()) + " metrics");
+  }
+  for (std::size_t m = 0; m < values.size(); ++m) {
+    if (impl.metrics[m].kind == MetricKind::count && !std::isfinite(values[m])) {
+      throw Error("append_quarter: count metric '" + impl.metrics[m].name +
+                  "' is not finite in quarter " + std::to_string(quarter));
+    }
+  }
+  or_discard([&] {
+    impl.pending_quarters.push_back(quarter);
+    impl.pending_values.insert(impl.pending_values.end(), values.begin(), values.end());
+    if (impl.pending_quarters.size() >= kTimeseriesChunkRows) impl.flush_timeseries();
+  });
+}
+
+void RunWriter::append_events(std::span<const Event> events) {
+  Impl& impl = open_impl("append_events");
+  or_discard([&] {
+    for (const Event& event : events) {
+      impl.pending_events.push(event);
+      if (impl.pending_events.size() >= kEventFlushRows) impl.flush_events();
+    }
+  });
+}
+
+void RunWriter::write_table(const std::string& group_path, const TableView& table) {
+  Impl& impl = open_impl("write_table");
+  const std::size_t rows = table.rows();
+  for (const ColumnView& column : table.columns) {
+    check_name(column.name, "column");
+    const std::size_t size = std::visit([](const auto& span) { return span.size(); }, column.data);
+    if (size != rows) {
+      throw Error("table " + group_path + ": column '" + column.name + "' has " +
+                  std::to_string(size) + " rows, expected " + std::to_string(rows));
+    }
+    if (column.enum_type != nullptr &&
+        !std::holds_alternative<std::span<const std::uint8_t>>(column.data)) {
+      throw Error("table " + group_path + ": column '" + column.name +
+                  "' has an enum type but is not a uint8 column");
+    }
+  }
+  or_discard([&] {
+    const h5::Group group = h5::open_or_create_group(impl.root(), group_path);
+    const hsize_t chunk = std::clamp<std::size_t>(rows, 1, kTableChunkRows);
+    for (const ColumnView& column : table.columns) {
+      std::visit(
+          [&](const auto& span) {
+            using T = std::remove_const_t<typename std::decay_t<decltype(span)>::element_type>;
+            hid_t file_type = h5::TypeOf<T>::file();
+            hid_t memory_type = h5::TypeOf<T>::memory();
+            if (column.enum_type != nullptr) {
+              const Impl::StoredEnum& stored = impl.stored_enum(*column.enum_type);
+              file_type = stored.stored.get();
+              memory_type = stored.memory.get();
+            }
+            const h5::Dataset dataset =
+                h5::create_column(group.get(), column.name, file_type, chunk, rows);
+            h5::write_rows(dataset.get(), memory_type, span.data(), 0, rows);
+            h5::write_attribute(dataset.get(), "unit", column.unit);
+            h5::write_attribute(dataset.get(), "description", column.doc);
+          },
+          column.data);
+    }
+    h5::write_attribute(group.get(), "rows", static_cast<std::int64_t>(rows));
+  });
+}
+
+void RunWriter::write_values(const std::string& group_path, const std::vector<NamedValue>& values) {
+  Impl& impl = open_impl("write_values");
+  for (const NamedValue& value : values) check_name(value.name, "value");
+  or_discard([&] {
+    const h5::Group group = h5::open_or_create_group(impl.root(), group_path);
+    for (const NamedValue& value : values) {
+      const h5::Dataset dataset =
+          h5::create_scalar(group.get(), value.name, h5::TypeOf<double>::file());
+      h5::check_status(
+          H5Dwrite(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &value.value),
+          dataset.get(), "cannot write value");
+      h5::write_attribute(dataset.get(), "description", value.doc);
+    }
+  });
+}
+
+void RunWriter::finish() {
+  Impl& impl = open_impl("finish");
+  const h5::ErrorSilencer quiet;
+  try {
+    impl.flush_timeseries();
+    impl.flush_events();
+    h5::write_attribute(impl.root(), "end_time", utc_now_iso8601());
+    h5::File file = std::move(impl.file);
+    impl_.reset();  // closes every dataset, group and type before the file
+    h5::close_file(file, temp_path_.string());
+    sync_file(temp_path_);
+    std::error_code ec;
+    std::filesystem::rename(temp_path_, final_path_, ec);  // atomically replaces an old file
+    if (ec) {
+      throw IoError(final_path_.string(), "cannot move the finished file into place from " +
+                                              temp_path_.string() + ": " + ec.message());
+    }
+  } catch (...) {
+    discard();
+    throw;
+  }
+  sync_directory_best_effort(final_path_);
+}
+
+}  // namespace incubsim::output

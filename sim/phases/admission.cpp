@@ -1,0 +1,128 @@
+// Admission: tenants graduate or leave at the maximum stay; then young
+// firms apply to a few incubators, each incubator sees a noisy signal of an
+// applicant's quality (sharper for professional operators) and admits the
+// best applicants above its threshold while it has room. Incubators choose
+// in order of tier and service quality, so the best ones pick first. No
+// pairwise scan: applications are grouped by incubator with a counting sort.
+#include <algorithm>
+#include <numeric>
+
+#include "core/fenwick.hpp"
+#include "core/parallel.hpp"
+#include "phases/phases.hpp"
+#include "phases/population.hpp"
+
+namespace incubsim {
+namespace {
+
+struct Application {
+  AgentId firm;
+  double signal;
+};
+
+void departures(WorldState& st, const PhaseContext& ctx) {
+  const auto& p = ctx.scenario().incubators;
+  auto& F = st.firms;
+  for (const AgentId id : st.scratch.alive_firms) {
+    const auto f = static_cast<std::size_t>(id);
+    if (F.incubator[f] == kNoAgent) continue;
+    const bool graduates = annual_revenue(F, f) >= p.graduation_revenue ||
+                           F.last_round[f] >= static_cast<std::int8_t>(Round::series_a);
+    if (graduates)
+      end_tenancy(st, ctx, id, true);
+    else if (ctx.quarter() - F.incubated_since[f] >= p.max_stay)
+      end_tenancy(st, ctx, id, false);
+  }
+}
+
+/// Incubators a firm is drawn to: larger and higher-tier ones attract more.
+std::vector<double> attraction(const IncubatorStore& I) {
+  std::vector<double> w(I.size());
+  for (std::size_t i = 0; i < I.size(); ++i)
+    w[i] = static_cast<double>(I.capacity[i]) * (1.0 + static_cast<double>(I.tier[i]));
+  return w;
+}
+
+}  // namespace
+
+void run_admission(WorldState& st, const PhaseContext& ctx) {
+  departures(st, ctx);
+  auto& I = st.incubators;
+  if (I.size() == 0) return;
+  const auto& p = ctx.scenario().incubators;
+  auto& F = st.firms;
+  const auto& alive = st.scratch.alive_firms;
+  const std::size_t per = static_cast<std::size_t>(p.applications_per_firm);
+  const FenwickSampler weights(attraction(I));
+
+  // Each eligible firm draws where it applies and the signal each incubator
+  // gets, into its own slots.
+  std::vector<AgentId> target(alive.size() * per, kNoAgent);
+  std::vector<double> signal(alive.size() * per, 0.0);
+  parallel_for_each_index(alive.size(), [&](std::size_t a) {
+    const auto f = static_cast<std::size_t>(alive[a]);
+    if (F.ever_incubated[f] || ctx.quarter() - F.founded[f] > p.application_max_age) return;
+    Stream s = ctx.stream(AgentKind::firm, F.key[f], Purpose::application);
+    if (!s.bernoulli(p.application_rate)) return;
+    for (std::size_t j = 0; j < per && j < I.size(); ++j) {
+      std::size_t i = weights.find(s.uniform() * weights.total());
+      bool dup = false;
+      for (std::size_t k = 0; k < j; ++k)
+        dup = dup || target[a * per + k] == static_cast<AgentId>(i);
+      if (dup) continue;
+      target[a * per + j] = static_cast<AgentId>(i);
+      Stream sig =
+          ctx.stream(AgentKind::firm, hash_combine(F.key[f], I.key[i]), Purpose::screening);
+      const double noise = I.op[i] == Operator::professional ? p.signal_noise_professional
+                                                             : p.signal_noise_government;
+      signal[a * per + j] = F.quality[f] + sig.normal(0.0, noise);
+    }
+  });
+
+  // Group applications by incubator (counting sort keeps firm order).
+  std::vector<std::size_t> count(I.size() + 1, 0);
+  for (const AgentId t : target)
+    if (t != kNoAgent) ++count[static_cast<std::size_t>(t) + 1];
+  std::partial_sum(count.begin(), count.end(), count.begin());
+  std::vector<Application> apps(count.back());
+  std::vector<std::size_t> fill(count.begin(), count.end() - 1);
+  for (std::size_t k = 0; k < target.size(); ++k)
+    if (target[k] != kNoAgent)
+      apps[fill[static_cast<std::size_t>(target[k])]++] = {alive[k / per], signal[k]};
+  st.flows.applications += static_cast<std::int64_t>(apps.size());
+
+  std::vector<std::size_t> order(I.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    if (I.tier[a] != I.tier[b]) return I.tier[a] > I.tier[b];
+    if (I.service_quality[a] != I.service_quality[b])
+      return I.service_quality[a] > I.service_quality[b];
+    return a < b;
+  });
+  for (const std::size_t i : order) {
+    auto first = apps.begin() + static_cast<std::ptrdiff_t>(count[i]);
+    auto last = apps.begin() + static_cast<std::ptrdiff_t>(count[i + 1]);
+    std::sort(first, last, [](const Application& a, const Application& b) {
+      return a.signal > b.signal || (a.signal == b.signal && a.firm < b.firm);
+    });
+    for (auto it = first; it != last && I.tenants[i] < I.capacity[i]; ++it) {
+      if (it->signal < p.admission_threshold) break;
+      const auto f = static_cast<std::size_t>(it->firm);
+      if (F.incubator[f] != kNoAgent) continue;  // admitted by a better incubator
+      F.incubator[f] = static_cast<AgentId>(i);
+      F.incubated_since[f] = ctx.quarter();
+      F.ever_incubated[f] = 1;
+      ++I.tenants[i];
+      ++I.admitted_total[i];
+      TieInfo tie;
+      tie.type = TieType::tenancy;
+      tie.since = ctx.quarter();
+      st.graph.add_tie(F.vertex[f], I.vertex[i], tie);
+      ++st.flows.admissions;
+      ctx.emit(EventKind::admission, incubator_ref(static_cast<AgentId>(i)), firm_ref(it->firm),
+               it->signal);
+    }
+  }
+}
+
+}  // namespace incubsim

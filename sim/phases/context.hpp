@@ -1,0 +1,53 @@
+#pragma once
+// What a phase gets besides the state: the frozen scenario, the keyed stream
+// factory, the policies, and where it is in time.
+#include "core/events.hpp"
+#include "core/random.hpp"
+#include "engine/state.hpp"
+#include "policy/transfer_liability.hpp"
+#include "scenario/scenario.hpp"
+
+namespace incubsim {
+
+struct Policies {
+  TransferLiabilityPolicy* transfer_liability = nullptr;  // never null in a run
+};
+
+class PhaseContext {
+ public:
+  PhaseContext(const Scenario& scenario, const StreamFactory& streams, Policies policies,
+               Quarter quarter, Phase phase, std::vector<Event>& events)
+      : scenario_(scenario),
+        streams_(streams),
+        policies_(policies),
+        quarter_(quarter),
+        phase_(phase),
+        events_(events) {}
+
+  const Scenario& scenario() const { return scenario_; }
+  Quarter quarter() const { return quarter_; }
+  Phase phase() const { return phase_; }
+  const Policies& policies() const { return policies_; }
+
+  /// The stream of one agent for one purpose in this quarter and phase.
+  Stream stream(AgentKind kind, LineageKey key, Purpose purpose) const {
+    return streams_.make(quarter_, phase_, kind, key, purpose);
+  }
+
+  /// Appends an event; only called from sequential commit steps.
+  void emit(EventKind kind, AgentRef actor, AgentRef target = {}, double amount = 0.0,
+            std::int32_t detail = 0) const {
+    events_.push_back(Event{quarter_, phase_, kind, actor.kind, target.kind, detail, actor.id,
+                            target.id, amount});
+  }
+
+ private:
+  const Scenario& scenario_;
+  const StreamFactory& streams_;
+  Policies policies_;
+  Quarter quarter_;
+  Phase phase_;
+  std::vector<Event>& events_;
+};
+
+}  // namespace incubsim

@@ -1,0 +1,215 @@
+// Institutions: fund lifecycles (fees, end of the investment period with a
+// successor fund for good performers, liquidation at the end of life), new
+// funds, researchers leaving and entering, and at year end incubator tier
+// reviews and firm certification (tech SME, high-tech enterprise, above
+// designated size).
+#include <algorithm>
+
+#include "core/parallel.hpp"
+#include "phases/phases.hpp"
+#include "phases/population.hpp"
+
+namespace incubsim {
+namespace {
+
+/// Value of a fund's remaining holdings at the firms' last valuations.
+double holdings_value(const WorldState& st, std::size_t g) {
+  double nav = 0;
+  st.graph.for_each_tie(st.funds.vertex[g], TieType::investment,
+                        [&](auto v, const TieInfo& t, auto) {
+                          const auto f = static_cast<std::size_t>(st.graph.vertex(v).id);
+                          nav += t.units * st.firms.dilution_factor[f] * st.firms.valuation[f];
+                        });
+  return nav;
+}
+
+void open_successor(WorldState& st, const PhaseContext& ctx, std::size_t g) {
+  const auto& Fu = st.funds;
+  NewFund nf;
+  nf.key = lineage_key(AgentKind::fund, ctx.quarter(), Fu.key[g], 0);
+  nf.type = Fu.type[g];
+  nf.manager = Fu.manager[g];
+  nf.predecessor = static_cast<AgentId>(g);
+  nf.vintage = ctx.quarter();
+  nf.committed = Fu.committed[g] * ctx.scenario().funds.successor_size_growth;
+  nf.sector = Fu.sector[g];
+  nf.round_mask = Fu.round_mask[g];
+  nf.reserve_share = ctx.scenario().funds.types[static_cast<std::size_t>(nf.type)].reserve_share;
+  const AgentId id = add_fund(st, nf);
+  st.funds.succeeded[g] = 1;
+  ++st.flows.funds_opened;
+  ctx.emit(EventKind::fund_opened, fund_ref(id), fund_ref(static_cast<AgentId>(g)), nf.committed);
+}
+
+/// Sells what is left at a discount and closes the fund.
+void liquidate(WorldState& st, const PhaseContext& ctx, std::size_t g) {
+  auto& Fu = st.funds;
+  const double haircut = ctx.scenario().funds.liquidation_haircut;
+  std::vector<AgentGraph::Edge> ties;
+  st.graph.for_each_tie(Fu.vertex[g], TieType::investment, [&](auto v, const TieInfo& t, auto e) {
+    const auto f = static_cast<std::size_t>(st.graph.vertex(v).id);
+    const double proceeds =
+        t.units * st.firms.dilution_factor[f] * st.firms.valuation[f] * (1.0 - haircut);
+    Fu.distributions[g] += proceeds;
+    st.flows.distributions += proceeds;
+    ties.push_back(e);
+  });
+  for (const auto& e : ties) st.graph.remove_tie(e);
+  Fu.nav[g] = 0.0;
+  Fu.status[g] = FundStatus::closed;
+  Fu.closed_quarter[g] = ctx.quarter();
+  ++st.flows.funds_closed;
+  ctx.emit(EventKind::fund_closed, fund_ref(static_cast<AgentId>(g)), {},
+           Fu.dpi(static_cast<AgentId>(g)));
+}
+
+void fund_lifecycle(WorldState& st, const PhaseContext& ctx) {
+  const auto& fp = ctx.scenario().funds;
+  auto& Fu = st.funds;
+  const std::size_t existing = Fu.size();  // successors opened now start next quarter
+  for (std::size_t g = 0; g < existing; ++g) {
+    if (Fu.status[g] == FundStatus::closed) continue;
+    const Quarter age = ctx.quarter() - Fu.vintage[g];
+    if (Fu.status[g] == FundStatus::investing) {
+      const double fee = std::min(fp.management_fee * Fu.committed[g], Fu.uninvested[g]);
+      Fu.uninvested[g] -= fee;
+      Fu.fees[g] += fee;
+      Fu.reserve[g] = std::min(Fu.reserve[g], Fu.uninvested[g]);
+      st.flows.fees += fee;
+    }
+    Fu.nav[g] = holdings_value(st, g);
+    if (Fu.status[g] == FundStatus::investing && age >= fp.investment_period) {
+      Fu.status[g] = FundStatus::harvesting;
+      if (Fu.invested[g] > 0 && Fu.tvpi(static_cast<AgentId>(g)) >= fp.successor_tvpi)
+        open_successor(st, ctx, g);
+    }
+    if (age >= fp.life) liquidate(st, ctx, g);
+  }
+}
+
+void fund_entry(WorldState& st, const PhaseContext& ctx) {
+  const auto& sc = ctx.scenario();
+  for (int t = 0; t < kFundTypeCount; ++t) {
+    const LineageKey root =
+        hash_combine(static_cast<LineageKey>(LineageRoot::funds), static_cast<std::uint64_t>(t));
+    Stream count = ctx.stream(AgentKind::none, root, Purpose::fund_entry);
+    const int n = count.poisson(sc.funds.types[static_cast<std::size_t>(t)].entry_rate);
+    for (int k = 0; k < n; ++k) {
+      const LineageKey key =
+          lineage_key(AgentKind::fund, ctx.quarter(), root, static_cast<std::uint64_t>(k));
+      Stream s = ctx.stream(AgentKind::fund, key, Purpose::fund_attributes);
+      const AgentId id =
+          add_fund(st, draw_fund(sc, s, static_cast<FundType>(t), key, ctx.quarter()));
+      ++st.flows.funds_opened;
+      ctx.emit(EventKind::fund_opened, fund_ref(id), {},
+               st.funds.committed[static_cast<std::size_t>(id)]);
+    }
+  }
+}
+
+void researcher_turnover(WorldState& st, const PhaseContext& ctx) {
+  const auto& sc = ctx.scenario();
+  auto& R = st.researchers;
+  const std::size_t n = R.size();
+  auto& leave = st.scratch.flags;
+  leave.assign(n, 0);
+  parallel_for_each_index(n, [&](std::size_t r) {
+    if (R.career[r] != Career::academic) return;
+    Stream s = ctx.stream(AgentKind::researcher, R.key[r], Purpose::career);
+    leave[r] = s.bernoulli(sc.researchers.exit_rate);
+  });
+  for (std::size_t r = 0; r < n; ++r) {
+    if (!leave[r]) continue;
+    R.career[r] = Career::retired;
+    R.left[r] = ctx.quarter();
+    st.graph.clear_ties(R.vertex[r]);
+    ++st.flows.researcher_exits;
+    ctx.emit(EventKind::researcher_exit, researcher_ref(static_cast<AgentId>(r)));
+  }
+  const auto root = static_cast<LineageKey>(LineageRoot::researchers);
+  Stream count = ctx.stream(AgentKind::none, root, Purpose::entry_count);
+  const int m = count.poisson(sc.researchers.entry_rate * sc.researchers.count);
+  for (int k = 0; k < m; ++k) {
+    const LineageKey key =
+        lineage_key(AgentKind::researcher, ctx.quarter(), root, static_cast<std::uint64_t>(k));
+    Stream s = ctx.stream(AgentKind::researcher, key, Purpose::attributes);
+    const AgentId id =
+        add_researcher(st, draw_researcher(sc, s, key, ctx.quarter(), st.institutions.size()));
+    ++st.flows.researcher_entries;
+    ctx.emit(EventKind::researcher_entry, researcher_ref(id));
+  }
+}
+
+/// Promotes incubators whose graduates per place reached the threshold this
+/// year, demotes those below a third of it; resets the yearly count.
+void tier_review(WorldState& st, const PhaseContext& ctx) {
+  const auto& p = ctx.scenario().incubators;
+  auto& I = st.incubators;
+  for (std::size_t i = 0; i < I.size(); ++i) {
+    const double rate = static_cast<double>(I.graduated_year[i]) / std::max(1, I.capacity[i]);
+    I.graduated_year[i] = 0;
+    int tier = static_cast<int>(I.tier[i]);
+    if (rate >= p.promotion_graduates_per_slot && tier + 1 < kTierCount) {
+      ++tier;
+      I.service_quality[i] = std::min(1.0, I.service_quality[i] + p.tier_quality_step);
+    } else if (rate < p.promotion_graduates_per_slot / 3.0 && tier > 0) {
+      --tier;
+      I.service_quality[i] = std::max(0.0, I.service_quality[i] - p.tier_quality_step);
+    } else {
+      continue;
+    }
+    I.tier[i] = static_cast<Tier>(tier);
+    ctx.emit(EventKind::tier_change, incubator_ref(static_cast<AgentId>(i)), {},
+             I.service_quality[i], tier);
+  }
+}
+
+/// Annual certification. Status is re-assessed every year (it can lapse);
+/// an event marks each newly granted certificate.
+void certify(WorldState& st, const PhaseContext& ctx) {
+  const auto& p = ctx.scenario().firms;
+  auto& F = st.firms;
+  const auto& alive = st.scratch.alive_firms;
+  auto& granted = st.scratch.flags;
+  granted.assign(alive.size(), 0);
+  parallel_for_each_index(alive.size(), [&](std::size_t a) {
+    const auto f = static_cast<std::size_t>(alive[a]);
+    const double annual = annual_revenue(F, f);
+    const double intensity =
+        F.revenue[f] > 0 ? F.rd_spend[f] / F.revenue[f] : (F.rd_spend[f] > 0 ? 1.0 : 0.0);
+    const bool sme = F.employees[f] <= p.tech_sme_max_employees &&
+                     annual <= p.tech_sme_max_revenue && F.ip_count[f] >= 1 &&
+                     intensity >= p.tech_sme_min_rd_intensity;
+    const std::size_t band = annual < 50.0 ? 0 : annual <= 200.0 ? 1 : 2;
+    const bool hte = F.revenue[f] > 0 && ctx.quarter() - F.founded[f] >= p.high_tech_min_age &&
+                     F.ip_count[f] >= p.high_tech_min_ip &&
+                     intensity >= p.high_tech_rd_intensity[band];
+    const bool big = annual >= p.above_size_revenue;
+    granted[a] = static_cast<std::uint8_t>((sme && !F.tech_sme[f] ? 1 : 0) |
+                                           (hte && !F.high_tech[f] ? 2 : 0) |
+                                           (big && !F.above_size[f] ? 4 : 0));
+    F.tech_sme[f] = sme;
+    F.high_tech[f] = hte;
+    F.above_size[f] = big;
+  });
+  for (std::size_t a = 0; a < alive.size(); ++a)
+    for (int c = 0; c < 3; ++c)
+      if (granted[a] & (1u << c)) {
+        ++st.flows.certifications;
+        ctx.emit(EventKind::certification, firm_ref(alive[a]), {}, 0.0, c);
+      }
+}
+
+}  // namespace
+
+void run_institutions(WorldState& st, const PhaseContext& ctx) {
+  fund_lifecycle(st, ctx);
+  fund_entry(st, ctx);
+  researcher_turnover(st, ctx);
+  if (is_year_end(ctx.quarter())) {
+    tier_review(st, ctx);
+    certify(st, ctx);
+  }
+}
+
+}  // namespace incubsim

@@ -1,0 +1,150 @@
+// Network: tenants form alliances with co-tenants, researchers form new
+// collaborations (mostly within their institution), both kinds of tie
+// decay, and the network is measured. Proposals are drawn in parallel per
+// agent and committed in agent order; decay draws are keyed by the tie's
+// endpoints, so the resulting graph is the same for any thread count.
+#include <algorithm>
+
+#include "core/parallel.hpp"
+#include "phases/phases.hpp"
+#include "phases/population.hpp"
+
+namespace incubsim {
+namespace {
+
+/// k-th tenant of an incubator vertex other than `self`, or kNoAgent.
+AgentId pick_co_tenant(const WorldState& st, AgentGraph::Vertex incubator, AgentId self,
+                       Stream& s) {
+  std::size_t n = 0;
+  st.graph.for_each_tie(incubator, TieType::tenancy, [&](auto, const TieInfo&, auto) { ++n; });
+  if (n < 2) return kNoAgent;
+  std::size_t k = s.below(n);
+  AgentId chosen = kNoAgent;
+  st.graph.for_each_tie(incubator, TieType::tenancy, [&](auto v, const TieInfo&, auto) {
+    if (k-- == 0) chosen = st.graph.vertex(v).id;
+  });
+  return chosen == self ? kNoAgent : chosen;
+}
+
+void form_alliances(WorldState& st, const PhaseContext& ctx) {
+  const auto& sc = ctx.scenario();
+  auto& F = st.firms;
+  const auto& alive = st.scratch.alive_firms;
+  std::vector<AgentId> partner(alive.size(), kNoAgent);
+  parallel_for_each_index(alive.size(), [&](std::size_t a) {
+    const auto f = static_cast<std::size_t>(alive[a]);
+    if (F.incubator[f] == kNoAgent) return;
+    Stream s = ctx.stream(AgentKind::firm, F.key[f], Purpose::tie_formation);
+    if (!s.bernoulli(sc.network.alliance_rate)) return;
+    partner[a] = pick_co_tenant(st, st.incubators.vertex[static_cast<std::size_t>(F.incubator[f])],
+                                alive[a], s);
+  });
+  for (std::size_t a = 0; a < alive.size(); ++a) {
+    if (partner[a] == kNoAgent) continue;
+    const auto va = F.vertex[static_cast<std::size_t>(alive[a])];
+    const auto vb = F.vertex[static_cast<std::size_t>(partner[a])];
+    if (st.graph.find_tie(va, vb, TieType::alliance)) continue;
+    TieInfo tie;
+    tie.type = TieType::alliance;
+    tie.since = ctx.quarter();
+    st.graph.add_tie(va, vb, tie);
+  }
+}
+
+void form_collaborations(WorldState& st, const PhaseContext& ctx) {
+  const auto& sc = ctx.scenario();
+  auto& R = st.researchers;
+  const std::size_t n = R.size();
+  // Academic researchers by institution, for local partner draws.
+  std::vector<std::vector<AgentId>> members(st.institutions.size());
+  for (std::size_t r = 0; r < n; ++r)
+    if (R.career[r] == Career::academic)
+      members[static_cast<std::size_t>(R.institution[r])].push_back(static_cast<AgentId>(r));
+  std::vector<AgentId> academics;
+  for (std::size_t r = 0; r < n; ++r)
+    if (R.career[r] == Career::academic) academics.push_back(static_cast<AgentId>(r));
+  if (academics.size() < 2) return;
+  std::vector<AgentId> partner(n, kNoAgent);
+  parallel_for_each_index(n, [&](std::size_t r) {
+    if (R.career[r] != Career::academic) return;
+    Stream s = ctx.stream(AgentKind::researcher, R.key[r], Purpose::tie_formation);
+    if (!s.bernoulli(sc.network.collaboration_rate)) return;
+    const auto& local = members[static_cast<std::size_t>(R.institution[r])];
+    const AgentId j = s.bernoulli(sc.network.collaboration_locality) && local.size() > 1
+                          ? local[s.below(local.size())]
+                          : academics[s.below(academics.size())];
+    if (j != static_cast<AgentId>(r)) partner[r] = j;
+  });
+  for (std::size_t r = 0; r < n; ++r) {
+    if (partner[r] == kNoAgent) continue;
+    const auto va = R.vertex[r];
+    const auto vb = R.vertex[static_cast<std::size_t>(partner[r])];
+    if (st.graph.find_tie(va, vb, TieType::collaboration)) continue;
+    TieInfo tie;
+    tie.type = TieType::collaboration;
+    tie.since = ctx.quarter();
+    st.graph.add_tie(va, vb, tie);
+  }
+}
+
+LineageKey agent_key(const WorldState& st, const VertexInfo& v) {
+  const auto i = static_cast<std::size_t>(v.id);
+  switch (v.kind) {
+    case AgentKind::firm: return st.firms.key[i];
+    case AgentKind::researcher: return st.researchers.key[i];
+    case AgentKind::incubator: return st.incubators.key[i];
+    case AgentKind::fund: return st.funds.key[i];
+    default: return 0;
+  }
+}
+
+/// Alliances and collaborations end with their decay probabilities. The
+/// draw is keyed by both endpoints' lineage keys (order-independent).
+void decay_ties(WorldState& st, const PhaseContext& ctx) {
+  const auto& np = ctx.scenario().network;
+  const auto& g = st.graph.graph();
+  std::vector<AgentGraph::Edge> ended;
+  auto [it, end] = boost::edges(g);
+  for (; it != end; ++it) {
+    const TieInfo& t = g[*it];
+    double p = 0;
+    if (t.type == TieType::alliance)
+      p = np.alliance_decay;
+    else if (t.type == TieType::collaboration)
+      p = np.collaboration_decay;
+    else
+      continue;
+    if (p <= 0) continue;
+    const LineageKey a = agent_key(st, g[boost::source(*it, g)]);
+    const LineageKey b = agent_key(st, g[boost::target(*it, g)]);
+    Stream s = ctx.stream(AgentKind::none, hash_combine(std::min(a, b), std::max(a, b)),
+                          Purpose::tie_decay);
+    if (s.bernoulli(p)) ended.push_back(*it);
+  }
+  for (const auto& e : ended) st.graph.remove_tie(e);
+}
+
+void measure(WorldState& st) {
+  auto& active = st.scratch.active_vertices;
+  active.assign(st.graph.vertex_count(), 0);
+  for (const AgentId f : st.scratch.alive_firms)
+    active[st.firms.vertex[static_cast<std::size_t>(f)]] = 1;
+  for (std::size_t r = 0; r < st.researchers.size(); ++r)
+    if (st.researchers.career[r] == Career::academic) active[st.researchers.vertex[r]] = 1;
+  for (std::size_t i = 0; i < st.incubators.size(); ++i) active[st.incubators.vertex[i]] = 1;
+  for (std::size_t g = 0; g < st.funds.size(); ++g)
+    if (st.funds.status[g] != FundStatus::closed) active[st.funds.vertex[g]] = 1;
+  st.network = measure_network(st.graph, active);
+}
+
+}  // namespace
+
+void run_network(WorldState& st, const PhaseContext& ctx) {
+  form_alliances(st, ctx);
+  form_collaborations(st, ctx);
+  decay_ties(st, ctx);
+  const int every = ctx.scenario().network.measure_every;
+  if (ctx.quarter() % every == 0 || st.network.active_vertices == 0) measure(st);
+}
+
+}  // namespace incubsim

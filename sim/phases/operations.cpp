@@ -1,0 +1,100 @@
+// Operations: each firm staffs up towards what its revenue or its last
+// round pays for, spends (wages, fixed costs net of incubator rent subsidy,
+// R&D), develops its product if not yet selling, and sells: revenue follows
+// multiplicative (Gibrat) shocks with sector and quality drift, faster for
+// firms backed by funds. Purely
+// per-firm, in parallel; the only cross-firm read (allies' maturity) comes
+// from a pass that finishes before any firm is updated.
+#include <cmath>
+
+#include "core/parallel.hpp"
+#include "phases/phases.hpp"
+#include "phases/population.hpp"
+
+namespace incubsim {
+namespace {
+
+/// Mean product maturity of a firm's allies (0 without allies).
+double ally_maturity(const WorldState& st, std::size_t f) {
+  double sum = 0;
+  int n = 0;
+  st.graph.for_each_tie(st.firms.vertex[f], TieType::alliance, [&](auto v, const TieInfo&, auto) {
+    sum += st.firms.maturity[static_cast<std::size_t>(st.graph.vertex(v).id)];
+    ++n;
+  });
+  return n > 0 ? sum / n : 0.0;
+}
+
+void operate(WorldState& st, const PhaseContext& ctx, std::size_t f, double allies) {
+  const auto& sc = ctx.scenario();
+  const auto& p = sc.firms;
+  const auto& m = sc.market;
+  auto& F = st.firms;
+  const bool tenant = F.incubator[f] != kNoAgent;
+  const double service =
+      tenant ? st.incubators.service_quality[static_cast<std::size_t>(F.incubator[f])] : 0.0;
+
+  // Staffing: towards what revenue supports, or what the last round funds.
+  const double fixed = p.fixed_cost * (tenant ? 1.0 - sc.incubators.rent_subsidy : 1.0);
+  double target =
+      p.founding_employees + (F.selling[f] ? F.revenue[f] / m.revenue_per_employee : 0.0);
+  if (F.planned_burn[f] > 0) target = std::max(target, (F.planned_burn[f] - fixed) / m.wage);
+  const double step = p.staffing_adjustment * (target - F.employees[f]);
+  F.employees[f] = std::max(1, F.employees[f] + static_cast<std::int32_t>(std::lround(step)));
+
+  Stream rev = ctx.stream(AgentKind::firm, F.key[f], Purpose::revenue);
+  if (F.selling[f]) {
+    const double sigma = m.revenue_volatility;
+    const double drift = m.sector_growth[F.sector[f]] + p.revenue_quality_drift * F.quality[f] +
+                         (F.last_round[f] != kNoRound ? p.venture_growth_boost : 0.0);
+    F.revenue[f] *= std::exp(drift + rev.normal(0.0, sigma) - 0.5 * sigma * sigma);
+  }
+
+  const double wages = F.employees[f] * m.wage;
+  double rd =
+      F.selling[f] ? F.rd_intensity[f] * F.revenue[f] : p.rd_share_pre_revenue * (wages + fixed);
+
+  if (!F.selling[f]) {
+    // Progress scales with the square root of R&D effort relative to a
+    // founding team's, so money speeds development with diminishing returns.
+    const double rd_ref = p.founding_employees * m.wage * p.rd_share_pre_revenue;
+    Stream dev = ctx.stream(AgentKind::firm, F.key[f], Purpose::development);
+    const double effort = rd_ref > 0 ? std::sqrt(rd / rd_ref) : 1.0;
+    const double speed = p.development_rate *
+                         std::exp(p.development_quality_effect * F.quality[f]) *
+                         dev.lognormal_with_mean(1.0, p.development_noise) *
+                         (1.0 + sc.incubators.development_boost * service) *
+                         (1.0 + sc.network.alliance_spillover * allies) * effort;
+    F.maturity[f] += speed;
+    if (F.maturity[f] >= 1.0) {
+      F.maturity[f] = 1.0;
+      F.selling[f] = 1;
+      F.revenue[f] = p.launch_revenue * std::exp(p.launch_quality_effect * F.quality[f]);
+      rd = F.rd_intensity[f] * F.revenue[f];
+    }
+  }
+
+  F.rd_spend[f] = rd;
+  F.rd_total[f] += rd;
+  F.costs[f] = wages + fixed + (F.selling[f] ? rd : 0.0);
+  F.cash[f] += m.gross_margin * F.revenue[f] - F.costs[f];
+  Stream ip = ctx.stream(AgentKind::firm, F.key[f], Purpose::ip);
+  F.ip_count[f] += ip.poisson(p.ip_per_rd * rd);
+  if (annual_revenue(F, f) >= p.growth_revenue) F.stage[f] = Stage::growth;
+}
+
+}  // namespace
+
+void run_operations(WorldState& st, const PhaseContext& ctx) {
+  const auto& alive = st.scratch.alive_firms;
+  auto& allies = st.scratch.values;
+  allies.resize(alive.size());
+  parallel_for_each_index(alive.size(), [&](std::size_t a) {
+    allies[a] = ally_maturity(st, static_cast<std::size_t>(alive[a]));
+  });
+  parallel_for_each_index(alive.size(), [&](std::size_t a) {
+    operate(st, ctx, static_cast<std::size_t>(alive[a]), allies[a]);
+  });
+}
+
+}  // namespace incubsim

@@ -1,0 +1,23 @@
+#pragma once
+// The phases of a quarter, in schedule order (see core/schedule.hpp). Each
+// reads what earlier phases left in the state; parallel work writes only
+// per-agent slots, and everything shared (births, ties, money moving between
+// agents, events) is committed afterwards in agent-id order.
+#include "phases/context.hpp"
+
+namespace incubsim {
+
+/// Builds the initial population (quarter -1, Phase::setup).
+void run_setup(WorldState& state, const PhaseContext& ctx);
+
+void run_research(WorldState& state, const PhaseContext& ctx);
+void run_transfer(WorldState& state, const PhaseContext& ctx);
+void run_entry(WorldState& state, const PhaseContext& ctx);
+void run_admission(WorldState& state, const PhaseContext& ctx);
+void run_financing(WorldState& state, const PhaseContext& ctx);
+void run_operations(WorldState& state, const PhaseContext& ctx);
+void run_outcomes(WorldState& state, const PhaseContext& ctx);
+void run_institutions(WorldState& state, const PhaseContext& ctx);
+void run_network(WorldState& state, const PhaseContext& ctx);
+
+}  // namespace incubsim

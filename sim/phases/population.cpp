@@ -1,0 +1,136 @@
+#include "phases/population.hpp"
+
+#include <algorithm>
+
+namespace incubsim {
+
+std::size_t draw_categorical(Stream& s, const std::vector<double>& weights) {
+  double total = 0;
+  for (double w : weights) total += w;
+  double u = s.uniform() * total;
+  for (std::size_t i = 0; i < weights.size(); ++i) {
+    if (u < weights[i]) return i;
+    u -= weights[i];
+  }
+  // Rounding can leave u just above the last weight: take the last positive.
+  for (std::size_t i = weights.size(); i-- > 0;)
+    if (weights[i] > 0) return i;
+  return 0;
+}
+
+NewResearcher draw_researcher(const Scenario& sc, Stream& s, LineageKey key, Quarter entered,
+                              std::size_t institutions) {
+  const auto& p = sc.researchers;
+  NewResearcher r;
+  r.key = key;
+  r.entered = entered;
+  r.institution = static_cast<std::int32_t>(s.below(institutions));
+  r.sector = static_cast<std::uint8_t>(draw_categorical(s, sc.market.sector_weights));
+  // Mean-preserving lognormal: the population mean stays inventions_per_year / 4.
+  r.productivity = p.inventions_per_year / 4.0 * s.lognormal_with_mean(1.0, p.productivity_sigma);
+  r.risk_aversion = std::max(0.0, s.normal(p.risk_aversion_mean, p.risk_aversion_sd));
+  return r;
+}
+
+std::uint8_t round_mask(const std::vector<std::string>& names) {
+  std::uint8_t mask = 0;
+  for (int r = 0; r < kRoundCount; ++r)
+    if (std::find(names.begin(), names.end(), to_string(static_cast<Round>(r))) != names.end())
+      mask = static_cast<std::uint8_t>(mask | (1u << r));
+  return mask;
+}
+
+NewFund draw_fund(const Scenario& sc, Stream& s, FundType type, LineageKey key, Quarter vintage) {
+  const auto& p = sc.funds.types[static_cast<std::size_t>(type)];
+  NewFund f;
+  f.key = key;
+  f.type = type;
+  f.vintage = vintage;
+  f.committed = s.lognormal_with_mean(p.size_mean, p.size_sigma);
+  f.sector = s.bernoulli(p.specialist_share)
+                 ? static_cast<std::int16_t>(draw_categorical(s, sc.market.sector_weights))
+                 : kAllSectors;
+  f.round_mask = round_mask(p.rounds);
+  f.reserve_share = p.reserve_share;
+  return f;
+}
+
+NewFirm draw_independent_firm(const Scenario& sc, Stream& s, LineageKey key, Quarter founded) {
+  const auto& p = sc.firms;
+  NewFirm f;
+  f.key = key;
+  f.origin = Origin::independent;
+  f.founded = founded;
+  f.sector = static_cast<std::uint8_t>(draw_categorical(s, sc.market.sector_weights));
+  f.quality = s.normal(p.quality_mean, p.quality_sd);
+  f.maturity = 0.0;
+  f.cash = s.lognormal_with_mean(p.founder_cash_mean, p.founder_cash_sigma);
+  f.employees = p.founding_employees;
+  f.rd_intensity = s.lognormal_with_mean(p.rd_intensity, p.rd_intensity_sigma);
+  return f;
+}
+
+AgentId add_researcher(WorldState& st, const NewResearcher& r) {
+  const AgentId id = st.researchers.add(r);
+  st.researchers.vertex[static_cast<std::size_t>(id)] = st.graph.add_vertex(researcher_ref(id));
+  return id;
+}
+
+AgentId add_fund(WorldState& st, const NewFund& f) {
+  const AgentId id = st.funds.add(f);
+  st.funds.vertex[static_cast<std::size_t>(id)] = st.graph.add_vertex(fund_ref(id));
+  return id;
+}
+
+AgentId add_incubator(WorldState& st, const NewIncubator& n) {
+  const AgentId id = st.incubators.add(n);
+  st.incubators.vertex[static_cast<std::size_t>(id)] = st.graph.add_vertex(incubator_ref(id));
+  return id;
+}
+
+AgentId add_firm(WorldState& st, const NewFirm& f) {
+  const AgentId id = st.firms.add(f);
+  st.firms.vertex[static_cast<std::size_t>(id)] = st.graph.add_vertex(firm_ref(id));
+  return id;
+}
+
+void end_tenancy(WorldState& st, const PhaseContext& ctx, AgentId firm, bool graduated) {
+  auto& F = st.firms;
+  auto& I = st.incubators;
+  const auto f = static_cast<std::size_t>(firm);
+  const AgentId inc = F.incubator[f];
+  if (inc == kNoAgent) return;
+  const auto i = static_cast<std::size_t>(inc);
+  if (auto e = st.graph.find_tie(F.vertex[f], I.vertex[i], TieType::tenancy))
+    st.graph.remove_tie(*e);
+  --I.tenants[i];
+  F.incubator[f] = kNoAgent;
+  if (graduated) {
+    ++I.graduated_total[i];
+    ++I.graduated_year[i];
+    F.graduated[f] = 1;
+    ++st.flows.graduations;
+    ctx.emit(EventKind::graduation, incubator_ref(inc), firm_ref(firm));
+  } else {
+    ++I.left_total[i];
+    ++st.flows.incubator_exits;
+    ctx.emit(EventKind::incubator_exit, incubator_ref(inc), firm_ref(firm));
+  }
+}
+
+AgentGraph::Edge tie_or_strengthen(AgentGraph& g, AgentGraph::Vertex a, AgentGraph::Vertex b,
+                                   TieType type, Quarter q, double amount) {
+  if (auto e = g.find_tie(a, b, type)) {
+    auto& t = g.tie(*e);
+    ++t.weight;
+    t.amount += amount;
+    return *e;
+  }
+  TieInfo info;
+  info.type = type;
+  info.since = q;
+  info.amount = amount;
+  return g.add_tie(a, b, info);
+}
+
+}  // namespace incubsim

@@ -1,0 +1,61 @@
+#pragma once
+// Creating agents: drawing a new agent's attributes from its own stream and
+// adding it to its store and to the graph. Used by setup, entry and the
+// institutions phase, so that an agent is made the same way whenever it is
+// born.
+#include <cmath>
+#include <vector>
+
+#include "engine/state.hpp"
+#include "phases/context.hpp"
+
+namespace incubsim {
+
+/// Parents of agents that have no agent parent (independent founders, new
+/// funds, new researchers): fixed lineage roots, one per source.
+enum class LineageRoot : LineageKey {
+  initial = 0,
+  founders = 0x666f756e64657273ULL,
+  researchers = 0x7265736561726368ULL,
+  funds = 0x66756e6473000000ULL,
+};
+
+inline double logistic(double x) {
+  return 1.0 / (1.0 + std::exp(-x));
+}
+inline double logit(double p) {
+  return std::log(p / (1.0 - p));
+}
+
+/// Index drawn with probability proportional to weights (all >= 0, sum > 0).
+std::size_t draw_categorical(Stream& s, const std::vector<double>& weights);
+
+/// Annualised revenue (4 x the latest quarter), the basis of certification,
+/// graduation and listing rules.
+inline double annual_revenue(const FirmStore& f, std::size_t i) {
+  return 4.0 * f.revenue[i];
+}
+
+NewResearcher draw_researcher(const Scenario& sc, Stream& s, LineageKey key, Quarter entered,
+                              std::size_t institutions);
+NewFund draw_fund(const Scenario& sc, Stream& s, FundType type, LineageKey key, Quarter vintage);
+NewFirm draw_independent_firm(const Scenario& sc, Stream& s, LineageKey key, Quarter founded);
+
+AgentId add_researcher(WorldState& st, const NewResearcher& r);
+AgentId add_fund(WorldState& st, const NewFund& f);
+AgentId add_incubator(WorldState& st, const NewIncubator& n);
+AgentId add_firm(WorldState& st, const NewFirm& f);
+
+/// Round bitmask from the names in a fund type's `rounds` list.
+std::uint8_t round_mask(const std::vector<std::string>& names);
+
+/// Ends a firm's tenancy (graduation, leaving or exit) and updates the
+/// incubator's counters; emits the matching event.
+void end_tenancy(WorldState& st, const PhaseContext& ctx, AgentId firm, bool graduated);
+
+/// Adds a tie of `type` between two vertices, or strengthens the existing
+/// one (weight + 1, amount added). Returns the tie.
+AgentGraph::Edge tie_or_strengthen(AgentGraph& g, AgentGraph::Vertex a, AgentGraph::Vertex b,
+                                   TieType type, Quarter q, double amount);
+
+}  // namespace incubsim
