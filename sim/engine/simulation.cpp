@@ -2,6 +2,7 @@
 
 #include "core/errors.hpp"
 #include "phases/phases.hpp"
+#include "phases/population.hpp"
 
 namespace incubsim {
 
@@ -21,16 +22,8 @@ void Simulation::initialize() {
   next_ = kSetupQuarter;
   run_phase(Phase::setup);
   next_ = 0;
-  refresh_alive_firms();
+  refresh_alive_firms(state_);
   state_.events.clear();
-}
-
-void Simulation::refresh_alive_firms() {
-  auto& alive = state_.scratch.alive_firms;
-  alive.clear();
-  const auto& F = state_.firms;
-  for (std::size_t f = 0; f < F.size(); ++f)
-    if (F.status[f] == FirmStatus::alive) alive.push_back(static_cast<AgentId>(f));
 }
 
 void Simulation::run_phase(Phase phase) {
@@ -50,7 +43,7 @@ void Simulation::run_phase(Phase phase) {
   }
   // Births (entry) and exits (outcomes) change who is alive; later phases
   // iterate the refreshed list.
-  if (phase == Phase::entry || phase == Phase::outcomes) refresh_alive_firms();
+  if (phase == Phase::entry || phase == Phase::outcomes) refresh_alive_firms(state_);
 }
 
 const MetricRow& Simulation::step() {

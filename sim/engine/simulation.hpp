@@ -39,7 +39,6 @@ class Simulation {
 
  private:
   void run_phase(Phase phase);
-  void refresh_alive_firms();
 
   Scenario scenario_;
   StreamFactory streams_;

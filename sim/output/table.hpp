@@ -22,8 +22,10 @@ struct EnumType {
 template <class Enum>
 EnumType make_enum_type(std::string name, int count) {
   EnumType type{std::move(name), {}};
-  for (int value = 0; value < count; ++value)
+  for (int value = 0; value < count; ++value) {
+    // to_string is found by argument-dependent lookup in Enum's namespace.
     type.members.emplace_back(std::string(to_string(static_cast<Enum>(value))), value);
+  }
   return type;
 }
 
@@ -57,7 +59,7 @@ struct MetricDef {
   MetricKind kind = MetricKind::count;
   std::string unit;
   std::string doc;
-  Temporal temporal = Temporal::flow;
+  Temporal temporal = Temporal::stock;
 };
 
 /// A scalar with its meaning, written as a dataset in a measures group.

@@ -118,6 +118,14 @@ void end_tenancy(WorldState& st, const PhaseContext& ctx, AgentId firm, bool gra
   }
 }
 
+void refresh_alive_firms(WorldState& st) {
+  auto& alive = st.scratch.alive_firms;
+  alive.clear();
+  const auto& F = st.firms;
+  for (std::size_t f = 0; f < F.size(); ++f)
+    if (F.status[f] == FirmStatus::alive) alive.push_back(static_cast<AgentId>(f));
+}
+
 AgentGraph::Edge tie_or_strengthen(AgentGraph& g, AgentGraph::Vertex a, AgentGraph::Vertex b,
                                    TieType type, Quarter q, double amount) {
   if (auto e = g.find_tie(a, b, type)) {

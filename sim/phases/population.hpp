@@ -53,6 +53,9 @@ std::uint8_t round_mask(const std::vector<std::string>& names);
 /// incubator's counters; emits the matching event.
 void end_tenancy(WorldState& st, const PhaseContext& ctx, AgentId firm, bool graduated);
 
+/// Rebuilds the ascending list of alive firms (after births or exits).
+void refresh_alive_firms(WorldState& st);
+
 /// Adds a tie of `type` between two vertices, or strengthens the existing
 /// one (weight + 1, amount added). Returns the tie.
 AgentGraph::Edge tie_or_strengthen(AgentGraph& g, AgentGraph::Vertex a, AgentGraph::Vertex b,

@@ -1,0 +1,67 @@
+#include "core/parallel.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+namespace incubsim {
+namespace {
+
+// Summing values of very different magnitude exposes any change in the
+// order of additions.
+double sum_with(int threads, const std::vector<double>& v) {
+  Executor ex(threads);
+  return ex.run([&] {
+    return deterministic_reduce(
+        v.size(), 0.0, [&](std::size_t i) { return v[i]; },
+        [](double a, double b) { return a + b; }, 64);
+  });
+}
+
+TEST(DeterministicReduce, SameBitsForAnyThreadCount) {
+  std::vector<double> v(100000);
+  for (std::size_t i = 0; i < v.size(); ++i)
+    v[i] = std::pow(-1.0, i) * std::exp(static_cast<double>(i % 40)) / 3.0;
+  const double one = sum_with(1, v);
+  EXPECT_EQ(one, sum_with(2, v));
+  EXPECT_EQ(one, sum_with(4, v));
+  EXPECT_EQ(one, sum_with(7, v));
+}
+
+TEST(DeterministicReduce, EmptyIsIdentity) {
+  EXPECT_EQ(deterministic_reduce(
+                0, 5.0, [](std::size_t) { return 1.0; }, [](double a, double b) { return a + b; }),
+            5.0);
+}
+
+TEST(ParallelForEachIndex, VisitsEveryIndexOnce) {
+  Executor ex(4);
+  std::vector<int> hits(10007, 0);
+  ex.run([&] {
+    parallel_for_each_index(
+        hits.size(), [&](std::size_t i) { ++hits[i]; }, 16);
+  });
+  for (int h : hits) ASSERT_EQ(h, 1);
+}
+
+TEST(ExclusiveScan, OffsetsArePrefixSums) {
+  std::vector<int> counts{3, 0, 2, 5};
+  std::vector<std::size_t> offsets;
+  exclusive_scan_counts(counts, offsets);
+  EXPECT_EQ(offsets, (std::vector<std::size_t>{0, 3, 3, 5, 10}));
+}
+
+TEST(Executor, MoreThreadsThanCoresStillRuns) {
+  Executor ex(16);
+  EXPECT_EQ(ex.threads(), 16);
+  std::vector<int> v(1000, 1);
+  const int s = ex.run([&] {
+    return deterministic_reduce(
+        v.size(), 0, [&](std::size_t i) { return v[i]; }, [](int a, int b) { return a + b; }, 8);
+  });
+  EXPECT_EQ(s, 1000);
+}
+
+}  // namespace
+}  // namespace incubsim

@@ -1,0 +1,112 @@
+// Whole-run invariants: bookkeeping that every quarter must keep.
+#include "engine/simulation.hpp"
+
+#include <gtest/gtest.h>
+
+#include "core/errors.hpp"
+#include "test_support.hpp"
+
+namespace incubsim {
+namespace {
+
+using testing::small_scenario;
+
+void check_invariants(const WorldState& st, const MetricRow& m, Quarter q) {
+  SCOPED_TRACE("quarter " + std::to_string(q));
+  const auto& F = st.firms;
+  const auto& I = st.incubators;
+  const auto& Fu = st.funds;
+  EXPECT_EQ(get(m, Metric::firms_alive),
+            get(m, Metric::firms_nascent) + get(m, Metric::firms_seed) +
+                get(m, Metric::firms_early_venture) + get(m, Metric::firms_late_venture) +
+                get(m, Metric::firms_growth));
+  EXPECT_EQ(get(m, Metric::births),
+            get(m, Metric::births_spinoff) + get(m, Metric::births_independent));
+  EXPECT_EQ(get(m, Metric::transfers_attempted), get(m, Metric::transfers_licence) +
+                                                     get(m, Metric::transfers_spinoff) +
+                                                     get(m, Metric::transfers_unmatched));
+  std::vector<int> tenants(I.size(), 0);
+  for (std::size_t f = 0; f < F.size(); ++f) {
+    if (F.status[f] != FirmStatus::alive) {
+      ASSERT_EQ(st.graph.degree(F.vertex[f]), 0u) << "firm " << f;
+      ASSERT_EQ(F.incubator[f], kNoAgent);
+      ASSERT_GE(F.exit_quarter[f], 0);
+      continue;
+    }
+    ASSERT_EQ(F.exit_quarter[f], -1);
+    ASSERT_GE(F.cash[f], 0.0) << "alive firms have cash";
+    if (F.incubator[f] != kNoAgent) ++tenants[static_cast<std::size_t>(F.incubator[f])];
+  }
+  for (std::size_t i = 0; i < I.size(); ++i) {
+    ASSERT_EQ(tenants[i], I.tenants[i]);
+    ASSERT_LE(I.tenants[i], I.capacity[i]);
+  }
+  EXPECT_EQ(st.graph.tie_count(TieType::tenancy),
+            static_cast<std::int64_t>(get(m, Metric::firms_incubated)));
+  for (std::size_t g = 0; g < Fu.size(); ++g) {
+    ASSERT_GE(Fu.uninvested[g], -1e-9);
+    ASSERT_NEAR(Fu.invested[g] + Fu.fees[g] + Fu.uninvested[g], Fu.committed[g],
+                1e-9 * Fu.committed[g]);
+  }
+}
+
+TEST(Simulation, KeepsItsBooksEveryQuarter) {
+  Scenario sc = small_scenario(40);
+  sc.funds.life = 20;
+  sc.funds.investment_period = 10;
+  Simulation sim(sc, 2);
+  sim.initialize();
+  int deals = 0, deaths = 0, closed = 0;
+  while (!sim.finished()) {
+    const Quarter q = sim.next_quarter();
+    const MetricRow& m = sim.step();
+    check_invariants(sim.state(), m, q);
+    deals += static_cast<int>(get(m, Metric::rounds_closed));
+    deaths += static_cast<int>(get(m, Metric::deaths));
+    closed += static_cast<int>(get(m, Metric::funds_closed));
+  }
+  // The run exercised the mechanisms the invariants are about.
+  EXPECT_GT(deals, 0);
+  EXPECT_GT(deaths, 0);
+  EXPECT_GT(closed, 0);
+}
+
+TEST(Simulation, EventsAreInPhaseOrderWithinAQuarter) {
+  Simulation sim(small_scenario(6), 2);
+  sim.initialize();
+  while (!sim.finished()) {
+    const Quarter q = sim.next_quarter();
+    sim.step();
+    Phase last = Phase::setup;
+    for (const auto& e : sim.events()) {
+      ASSERT_EQ(e.quarter, q);
+      ASSERT_GE(static_cast<int>(e.phase), static_cast<int>(last));
+      last = e.phase;
+    }
+  }
+}
+
+TEST(Simulation, BurnInQuartersAreRunButNotRecorded) {
+  Scenario sc = small_scenario(3);
+  sc.simulation.burn_in = 2;
+  Simulation sim(sc, 1);
+  sim.initialize();
+  std::vector<bool> recorded;
+  while (!sim.finished()) {
+    sim.step();
+    recorded.push_back(sim.last_quarter_recorded());
+  }
+  EXPECT_EQ(recorded, (std::vector<bool>{false, false, true, true, true}));
+}
+
+TEST(Simulation, MisuseIsAnError) {
+  Simulation sim(small_scenario(1), 1);
+  EXPECT_THROW(sim.step(), Error);
+  sim.initialize();
+  EXPECT_THROW(sim.initialize(), Error);
+  sim.step();
+  EXPECT_THROW(sim.step(), Error);
+}
+
+}  // namespace
+}  // namespace incubsim

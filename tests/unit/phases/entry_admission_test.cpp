@@ -1,0 +1,153 @@
+// Entry (spin-offs and founders) and incubator admission.
+#include <gtest/gtest.h>
+
+#include "phase_fixture.hpp"
+
+namespace incubsim {
+namespace {
+
+using testing::FixedCover;
+using testing::PhaseFixture;
+using testing::small_scenario;
+
+void quarter_until_entry(PhaseFixture& fx, Quarter q) {
+  fx.run(q, Phase::research);
+  fx.run(q, Phase::transfer);
+  fx.run(q, Phase::entry);
+}
+
+TEST(Entry, SpinoffsInheritTheirInvention) {
+  Scenario sc = small_scenario();
+  sc.transfer.spinoff_cost = 0.0;
+  PhaseFixture fx(sc);
+  const std::size_t before = fx.state.firms.size();
+  quarter_until_entry(fx, 0);
+  const auto& F = fx.state.firms;
+  const auto& inv = fx.state.inventions;
+  std::size_t k = 0;
+  int spinoffs = 0;
+  for (std::size_t f = before; f < F.size(); ++f) {
+    if (F.origin[f] != Origin::spinoff) continue;
+    while (inv.choice[k] != TransferChoice::spinoff) ++k;
+    EXPECT_EQ(F.founder[f], inv.researcher[k]);
+    EXPECT_DOUBLE_EQ(F.quality[f], inv.quality[k]);
+    EXPECT_DOUBLE_EQ(F.maturity[f], inv.maturity[k]);
+    EXPECT_TRUE(
+        fx.state.graph.find_tie(fx.state.researchers.vertex[static_cast<std::size_t>(F.founder[f])],
+                                F.vertex[f], TieType::founding));
+    ++k;
+    ++spinoffs;
+  }
+  EXPECT_GT(spinoffs, 0);
+  EXPECT_EQ(fx.count_events(EventKind::spinoff), spinoffs);
+  EXPECT_EQ(fx.count_events(EventKind::firm_birth), static_cast<int>(F.size() - before));
+}
+
+// Lineage keys: more spin-offs in one arm must not change who the
+// independent founders are in the other (common random numbers).
+TEST(Entry, IndependentFoundersDoNotDependOnSpinoffs) {
+  Scenario sc = small_scenario();
+  sc.transfer.liability_share = 1.0;
+  sc.researchers.risk_aversion_mean = 3.0;
+  PhaseFixture none(sc);
+  PhaseFixture insured(sc, std::make_unique<FixedCover>(1.0, 0.0));
+  quarter_until_entry(none, 0);
+  quarter_until_entry(insured, 0);
+  auto independents = [](const FirmStore& F) {
+    std::vector<std::pair<LineageKey, double>> v;
+    for (std::size_t f = 0; f < F.size(); ++f)
+      if (F.origin[f] == Origin::independent && F.founded[f] == 0)
+        v.emplace_back(F.key[f], F.quality[f]);
+    return v;
+  };
+  const auto a = independents(none.state.firms);
+  ASSERT_FALSE(a.empty());
+  EXPECT_EQ(a, independents(insured.state.firms));
+  EXPECT_NE(none.state.firms.size(), insured.state.firms.size());
+}
+
+TEST(Admission, RespectsCapacityAndEligibility) {
+  Scenario sc = small_scenario();
+  sc.incubators.application_rate = 1.0;
+  sc.incubators.admission_threshold = -10.0;
+  sc.firms.founders_per_quarter = 60;
+  PhaseFixture fx(sc);
+  for (Quarter q = 0; q < 6; ++q) {
+    quarter_until_entry(fx, q);
+    fx.events.clear();
+    fx.run(q, Phase::admission);
+    const auto& I = fx.state.incubators;
+    const auto& F = fx.state.firms;
+    std::vector<int> tenants(I.size(), 0);
+    for (const AgentId id : fx.state.scratch.alive_firms)
+      if (F.incubator[static_cast<std::size_t>(id)] != kNoAgent)
+        ++tenants[static_cast<std::size_t>(F.incubator[static_cast<std::size_t>(id)])];
+    for (std::size_t i = 0; i < I.size(); ++i) {
+      EXPECT_EQ(tenants[i], I.tenants[i]);
+      EXPECT_LE(I.tenants[i], I.capacity[i]);
+    }
+    for (const auto& e : fx.events) {
+      if (e.kind != EventKind::admission) continue;
+      const auto f = static_cast<std::size_t>(e.target);
+      EXPECT_LE(q - F.founded[f], sc.incubators.application_max_age);
+      EXPECT_EQ(F.incubated_since[f], q);
+      EXPECT_TRUE(fx.state.graph.find_tie(F.vertex[f], I.vertex[static_cast<std::size_t>(e.actor)],
+                                          TieType::tenancy));
+    }
+  }
+  // With everyone applying and no threshold, the incubators fill up.
+  int full = 0;
+  for (std::size_t i = 0; i < fx.state.incubators.size(); ++i)
+    full += fx.state.incubators.tenants[i] == fx.state.incubators.capacity[i];
+  EXPECT_GT(full, 0);
+}
+
+TEST(Admission, BetterSignalsAreAdmittedFirst) {
+  Scenario sc = small_scenario();
+  sc.incubators.application_rate = 1.0;
+  sc.incubators.signal_noise_government = 0.0;
+  sc.incubators.signal_noise_professional = 0.0;
+  sc.incubators.admission_threshold = 0.0;
+  sc.firms.founders_per_quarter = 80;
+  PhaseFixture fx(sc);
+  quarter_until_entry(fx, 0);
+  fx.events.clear();
+  fx.run(0, Phase::admission);
+  const auto& F = fx.state.firms;
+  // Noise-free screening: nobody below the threshold gets in.
+  int admitted = 0;
+  for (const auto& e : fx.events)
+    if (e.kind == EventKind::admission) {
+      ++admitted;
+      EXPECT_GE(F.quality[static_cast<std::size_t>(e.target)], 0.0);
+    }
+  EXPECT_GT(admitted, 0);
+}
+
+TEST(Admission, TenantsLeaveAtTheMaximumStayOrGraduate) {
+  PhaseFixture fx;
+  auto& F = fx.state.firms;
+  AgentId stayer = kNoAgent, grad = kNoAgent;
+  for (const AgentId id : fx.state.scratch.alive_firms) {
+    const auto f = static_cast<std::size_t>(id);
+    if (F.incubator[f] == kNoAgent) continue;
+    if (stayer == kNoAgent) {
+      stayer = id;
+      F.incubated_since[f] = -fx.scenario.incubators.max_stay;
+    } else if (grad == kNoAgent) {
+      grad = id;
+      F.last_round[f] = static_cast<std::int8_t>(Round::series_a);
+    }
+  }
+  ASSERT_NE(grad, kNoAgent);
+  fx.run(0, Phase::admission);
+  EXPECT_EQ(F.incubator[static_cast<std::size_t>(stayer)], kNoAgent);
+  EXPECT_FALSE(F.graduated[static_cast<std::size_t>(stayer)]);
+  EXPECT_EQ(F.incubator[static_cast<std::size_t>(grad)], kNoAgent);
+  EXPECT_TRUE(F.graduated[static_cast<std::size_t>(grad)]);
+  EXPECT_GE(fx.count_events(EventKind::incubator_exit), 1);
+  EXPECT_GE(fx.count_events(EventKind::graduation), 1);
+}
+
+}  // namespace
+}  // namespace incubsim

@@ -1,0 +1,47 @@
+#pragma once
+// Shared fixtures for unit tests: small scenarios and scratch directories.
+#include <filesystem>
+#include <random>
+#include <string>
+
+#include "scenario/scenario.hpp"
+
+namespace incubsim::testing {
+
+/// A small but complete ecosystem that runs in milliseconds.
+inline Scenario small_scenario(int quarters = 12) {
+  Scenario s;
+  s.simulation.quarters = quarters;
+  s.researchers.count = 600;
+  s.researchers.institutions = 4;
+  s.firms.initial_count = 250;
+  s.firms.founders_per_quarter = 8;
+  s.incubators.count = 4;
+  s.incubators.capacity_mean = 12;
+  for (auto& t : s.funds.types)
+    t.initial_count = t.initial_count > 0 ? std::max(1, t.initial_count / 8) : 0;
+  return s;
+}
+
+/// A fresh directory removed with everything in it at scope exit.
+class ScratchDir {
+ public:
+  ScratchDir() {
+    std::random_device rd;
+    path_ = std::filesystem::temp_directory_path() / ("incubsim-test-" + std::to_string(rd()));
+    std::filesystem::create_directories(path_);
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+}  // namespace incubsim::testing
