@@ -24,5 +24,6 @@ Registered add_check(CLI::App& app, const Context& ctx);
 Registered add_info(CLI::App& app, const Context& ctx);
 Registered add_verify(CLI::App& app, const Context& ctx);
 Registered add_params(CLI::App& app, const Context& ctx);
+Registered add_schema(CLI::App& app, const Context& ctx);
 
 }  // namespace incubsim::cli

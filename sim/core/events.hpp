@@ -34,6 +34,8 @@ enum class EventKind : std::uint8_t {
 inline constexpr int kEventKindCount = 19;
 
 std::string_view to_string(EventKind kind);
+/// What the actor, target, amount and detail of an event of this kind mean.
+std::string_view describe(EventKind kind);
 
 /// One row of /events.
 struct Event {

@@ -63,3 +63,48 @@ std::string_view to_string(EventKind kind) {
 }
 
 }  // namespace incubsim
+
+namespace incubsim {
+
+std::string_view describe(EventKind kind) {
+  switch (kind) {
+    case EventKind::firm_birth:
+      return "actor: new firm; target: founding researcher of a spin-off; amount: starting cash; "
+             "detail: origin (1 independent, 2 spin-off)";
+    case EventKind::firm_death: return "actor: firm; amount: cash at death (negative: ran out)";
+    case EventKind::acquisition: return "actor: firm; amount: price paid";
+    case EventKind::listing: return "actor: firm; amount: market value at listing";
+    case EventKind::deal:
+      return "actor: fund; target: firm; amount: invested; detail: round (0 seed .. 3 growth)";
+    case EventKind::licence:
+      return "actor: researcher; target: licensee firm; amount: invention value";
+    case EventKind::spinoff: return "actor: researcher; target: new firm; amount: invention value";
+    case EventKind::transfer_succeeded:
+      return "actor: researcher; target: firm; amount: invention value; detail: 0 licence, 1 "
+             "spin-off";
+    case EventKind::transfer_failed:
+      return "actor: researcher; target: firm; amount: liability borne by the researcher's side; "
+             "detail: 0 licence, 1 spin-off";
+    case EventKind::admission: return "actor: incubator; target: firm; amount: screening signal";
+    case EventKind::graduation:
+      return "actor: incubator; target: firm (graduated, acquired or listed)";
+    case EventKind::incubator_exit:
+      return "actor: incubator; target: firm (left at maximum stay or died)";
+    case EventKind::certification:
+      return "actor: firm; detail: 0 tech-based SME, 1 high-tech enterprise, 2 above designated "
+             "size";
+    case EventKind::fund_opened:
+      return "actor: new fund; target: predecessor fund (successor funds); amount: committed "
+             "capital";
+    case EventKind::fund_closed:
+      return "actor: fund; amount: distributions to paid-in (realised multiple)";
+    case EventKind::fund_exit: return "actor: fund; target: firm; amount: proceeds from the exit";
+    case EventKind::tier_change:
+      return "actor: incubator; amount: new service quality; detail: new tier";
+    case EventKind::researcher_entry: return "actor: new researcher";
+    case EventKind::researcher_exit: return "actor: researcher who retired or left";
+  }
+  return "";
+}
+
+}  // namespace incubsim

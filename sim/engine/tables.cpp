@@ -85,7 +85,7 @@ struct Enums {
   EnumType sector;
 };
 
-void firms_table(output::RunWriter& w, const WorldState& st, const Enums& e) {
+void firms_table(TableSink& w, const WorldState& st, const Enums& e) {
   const auto& F = st.firms;
   TableBuilder t;
   t.column("lineage_key", F.key, "-",
@@ -120,10 +120,10 @@ void firms_table(output::RunWriter& w, const WorldState& st, const Enums& e) {
   t.column("tech_sme", F.tech_sme, "flag", "Certified tech-based SME at the last review");
   t.column("high_tech", F.high_tech, "flag", "Certified high-tech enterprise at the last review");
   t.column("above_size", F.above_size, "flag", "Above designated size at the last review");
-  w.write_table("/agents/firms", t.view());
+  w.table("/agents/firms", t.view());
 }
 
-void researchers_table(output::RunWriter& w, const WorldState& st, const Enums& e) {
+void researchers_table(TableSink& w, const WorldState& st, const Enums& e) {
   const auto& R = st.researchers;
   TableBuilder t;
   t.column("lineage_key", R.key, "-", "Key of the researcher's random streams");
@@ -140,7 +140,7 @@ void researchers_table(output::RunWriter& w, const WorldState& st, const Enums& 
   t.column("spinoffs", R.spinoffs, "transfers", "Spin-offs founded");
   t.column("failures", R.failures, "transfers", "Transfers that failed within the window");
   t.column("liability", R.liability, "M yuan", "Liability borne for failed transfers");
-  w.write_table("/agents/researchers", t.view());
+  w.table("/agents/researchers", t.view());
 
   const auto& In = st.institutions;
   TableBuilder i;
@@ -150,10 +150,10 @@ void researchers_table(output::RunWriter& w, const WorldState& st, const Enums& 
   i.column("transfers", In.transfers, "transfers", "Licences and spin-offs by its researchers");
   i.column("failures", In.failures, "transfers", "Failed transfers");
   i.column("liability", In.liability, "M yuan", "Liability borne");
-  w.write_table("/agents/institutions", i.view());
+  w.table("/agents/institutions", i.view());
 }
 
-void incubators_table(output::RunWriter& w, const WorldState& st, const Enums& e) {
+void incubators_table(TableSink& w, const WorldState& st, const Enums& e) {
   const auto& I = st.incubators;
   TableBuilder t;
   t.column("lineage_key", I.key, "-", "Key of the incubator's random streams");
@@ -166,10 +166,10 @@ void incubators_table(output::RunWriter& w, const WorldState& st, const Enums& e
   t.column("graduated_total", I.graduated_total, "firms",
            "Tenants graduated (incl. acquired/listed)");
   t.column("left_total", I.left_total, "firms", "Tenants that left at the maximum stay or died");
-  w.write_table("/agents/incubators", t.view());
+  w.table("/agents/incubators", t.view());
 }
 
-void funds_table(output::RunWriter& w, const WorldState& st, const Enums& e) {
+void funds_table(TableSink& w, const WorldState& st, const Enums& e) {
   const auto& Fu = st.funds;
   TableBuilder t;
   t.column("lineage_key", Fu.key, "-", "Key of the fund's random streams");
@@ -197,12 +197,12 @@ void funds_table(output::RunWriter& w, const WorldState& st, const Enums& e) {
       "dpi", Fu.size(), [&](std::size_t g) { return Fu.dpi(static_cast<AgentId>(g)); }, "x",
       "Distributions to paid-in (realised multiple)");
   t.column("succeeded", Fu.succeeded, "flag", "Raised a successor fund");
-  w.write_table("/agents/funds", t.view());
+  w.table("/agents/funds", t.view());
 }
 
 /// Live ties at the end. Endpoints are oriented so that the source has the
 /// lower agent-kind code (researcher < firm < incubator < fund).
-void network_tables(output::RunWriter& w, const WorldState& st, const Enums& e) {
+void network_tables(TableSink& w, const WorldState& st, const Enums& e) {
   const auto& g = st.graph.graph();
   const std::size_t n = static_cast<std::size_t>(st.graph.tie_count());
   std::vector<TieType> type;
@@ -241,7 +241,7 @@ void network_tables(output::RunWriter& w, const WorldState& st, const Enums& e) 
   t.column("amount", amount, "M yuan",
            "Invested (investment) or invention value (licence, founding)");
   t.column("stake", stake, "share", "Fund's current ownership of the firm (investment ties)");
-  w.write_table("/network/ties", t.view());
+  w.table("/network/ties", t.view());
 
   const NetworkMeasures& m = st.network;
   std::vector<output::NamedValue> values = {
@@ -259,22 +259,36 @@ void network_tables(output::RunWriter& w, const WorldState& st, const Enums& e) 
     values.push_back({"ties_" + std::string(to_string(static_cast<TieType>(k))),
                       static_cast<double>(st.graph.tie_count(static_cast<TieType>(k))),
                       "Ties of this type"});
-  w.write_values("/network/measures", values);
+  w.values("/network/measures", values);
 }
 
 }  // namespace
 
-void write_final_tables(output::RunWriter& writer, const WorldState& state,
-                        const Scenario& scenario) {
+void build_final_tables(TableSink& sink, const WorldState& state, const Scenario& scenario) {
   Enums e;
   e.sector.name = "sector";
   for (std::size_t s = 0; s < scenario.market.sectors.size(); ++s)
     e.sector.members.emplace_back(scenario.market.sectors[s], static_cast<int>(s));
-  firms_table(writer, state, e);
-  researchers_table(writer, state, e);
-  incubators_table(writer, state, e);
-  funds_table(writer, state, e);
-  network_tables(writer, state, e);
+  firms_table(sink, state, e);
+  researchers_table(sink, state, e);
+  incubators_table(sink, state, e);
+  funds_table(sink, state, e);
+  network_tables(sink, state, e);
+}
+
+void write_final_tables(output::RunWriter& writer, const WorldState& state,
+                        const Scenario& scenario) {
+  struct WriterSink final : TableSink {
+    explicit WriterSink(output::RunWriter& w) : w_(w) {}
+    void table(const std::string& group, const output::TableView& t) override {
+      w_.write_table(group, t);
+    }
+    void values(const std::string& group, const std::vector<output::NamedValue>& v) override {
+      w_.write_values(group, v);
+    }
+    output::RunWriter& w_;
+  } sink(writer);
+  build_final_tables(sink, state, scenario);
 }
 
 }  // namespace incubsim

@@ -139,6 +139,7 @@ std::vector<Layer> resolve_chain(Layer root) {
 struct Origin {
   std::string file;
   int line = 0;
+  std::uint64_t order = 0;  // assignments are numbered: later sources win blame
 };
 
 // A TOML entry with its dotted key; tables are listed before their contents.
@@ -192,7 +193,7 @@ class Resolver {
       if (spec == nullptr)
         throw ScenarioError(source, line, e.key, keys_.unknown_key_message(e.key));
       assign_param(*spec, *e.node, where);
-      origins_[e.key] = Origin{source, line};
+      origins_[e.key] = Origin{source, line, ++assignments_};
     }
   }
 
@@ -214,22 +215,22 @@ class Resolver {
     if (spec == nullptr) throw ScenarioError(src, 0, key, keys_.unknown_key_message(key));
     const toml::table value = parse_override_value(trim(std::string_view(text).substr(eq + 1)));
     assign_param(*spec, *value.get("v"), ValueSource{src, false});
-    origins_[key] = Origin{src, 0};
+    origins_[key] = Origin{src, 0, ++assignments_};
   }
 
   Scenario finish() const {
     if (const auto issue = check_consistency(scenario_)) {
-      // Blame the first involved key the scenario set itself; fall back to
-      // the defaults only when none was set.
+      // Blame the involved key set most recently (the user's latest edit,
+      // e.g. a --set that changed the sector list); the defaults only when
+      // no source set any of them.
       std::string key = issue->key;
-      Origin o{std::string(kDefaultsSource), 0};
+      Origin o{std::string(kDefaultsSource), 0, 0};
       std::vector<std::string> involved{issue->key};
       involved.insert(involved.end(), issue->related.begin(), issue->related.end());
       for (const auto& k : involved) {
-        if (const auto it = origins_.find(k); it != origins_.end()) {
+        if (const auto it = origins_.find(k); it != origins_.end() && it->second.order > o.order) {
           key = k;
           o = it->second;
-          break;
         }
       }
       throw ScenarioError(o.file, o.line, key, issue->message);
@@ -242,6 +243,7 @@ class Resolver {
   std::vector<ParamSpec> specs_;
   KeyIndex keys_;
   std::map<std::string, Origin> origins_;
+  std::uint64_t assignments_ = 0;
 };
 
 Scenario resolve(Layer root, const std::vector<std::string>& overrides) {

@@ -46,8 +46,8 @@ struct ParamSpec {
 std::vector<ParamSpec> bind_params(Scenario& s);
 
 /// A violated rule that involves several keys (e.g. list lengths that must
-/// match). The loader blames the first of `key` and `related` that the
-/// scenario actually set, so the user is sent to the line they wrote.
+/// match). The loader blames whichever of `key` and `related` was set last,
+/// so the user is sent to the line they most recently wrote.
 struct ConsistencyIssue {
   std::string key;
   std::string message;  // a full sentence naming the keys involved

@@ -41,23 +41,32 @@ TEST(BaseChain, ErrorsInABaseNameThatFile) {
   EXPECT_EQ(e.key(), "firms.fixed_cost");
 }
 
-TEST(BaseChain, ConsistencyErrorNamesTheBaseThatSetTheKey) {
+// The conflict appears when root.toml lowers funds.life below the base's
+// investment period: the most recent of the two assignments is blamed.
+TEST(BaseChain, ConsistencyErrorBlamesTheLatestOfTheConflictingKeys) {
   TempDir dir;
-  const auto base =
-      dir.write("base.toml", "# fund terms\n[funds]\nlife = 40\ninvestment_period = 30\n");
+  dir.write("base.toml", "# fund terms\n[funds]\nlife = 40\ninvestment_period = 30\n");
   const auto root = dir.write("root.toml", "base = \"base.toml\"\n[funds]\nlife = 24\n");
   const auto e = scenario_error([&] { load_scenario(root, {}); });
-  EXPECT_EQ(e.file(), base.string());
-  EXPECT_EQ(e.line(), 4);
-  EXPECT_EQ(e.key(), "funds.investment_period");
+  EXPECT_EQ(e.file(), root.string());
+  EXPECT_EQ(e.line(), 3);
+  EXPECT_EQ(e.key(), "funds.life");
   EXPECT_EQ(std::string(e.what()),
-            base.string() +
-                ":4: funds.investment_period: funds.investment_period (30) must not exceed "
-                "funds.life (24)");
-  // Setting the key again later moves the blame there.
+            root.string() +
+                ":3: funds.life: funds.investment_period (30) must not exceed funds.life (24)");
+  // Setting the other key again later moves the blame there.
   const auto o = scenario_error([&] { load_scenario(root, {"funds.investment_period=25"}); });
   EXPECT_EQ(o.file(), "--set");
   EXPECT_EQ(o.line(), 0);
+  EXPECT_EQ(o.key(), "funds.investment_period");
+  // A base inconsistent on its own is blamed at its own, later line.
+  const auto bad = dir.write("bad.toml", "[funds]\nlife = 10\ninvestment_period = 30\n");
+  const auto b = scenario_error([&] {
+    load_scenario(dir.write("child.toml", "base = \"bad.toml\"\n[firms]\nfixed_cost = 0.1\n"), {});
+  });
+  EXPECT_EQ(b.file(), bad.string());
+  EXPECT_EQ(b.line(), 3);
+  EXPECT_EQ(b.key(), "funds.investment_period");
 }
 
 TEST(BaseChain, CycleIsReportedWithTheChain) {
