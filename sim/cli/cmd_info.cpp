@@ -56,8 +56,9 @@ int info(const std::string& file) {
           ++n;
           bytes += e.storage_bytes;
         }
-      std::printf("  %-28s %4zu datasets, %-12s %s rows\n", (g.empty() ? "/" : g).c_str(), n,
-                  bytes_text(bytes).c_str(), shape_text(d.shape).c_str());
+      const std::string rows = d.shape.empty() ? "scalars" : shape_text(d.shape) + " rows";
+      std::printf("  %-28s %4zu datasets, %-12s %s\n", (g.empty() ? "/" : g).c_str(), n,
+                  bytes_text(bytes).c_str(), rows.c_str());
       group = g;
     }
   }

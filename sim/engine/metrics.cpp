@@ -1,5 +1,7 @@
 #include "engine/metrics.hpp"
 
+#include <limits>
+
 #include "core/parallel.hpp"
 
 namespace incubsim {
@@ -145,7 +147,8 @@ MetricRow compute_metrics(const WorldState& st) {
   set(Metric::transfers_failed, static_cast<double>(fl.transfers_failed));
   set(Metric::transfers_open, static_cast<double>(st.transfers.size()));
   set(Metric::transfer_quality_mean,
-      transfers > 0 ? fl.transferred_quality_sum / static_cast<double>(transfers) : 0.0);
+      transfers > 0 ? fl.transferred_quality_sum / static_cast<double>(transfers)
+                    : std::numeric_limits<double>::quiet_NaN());
   set(Metric::liability_incurred, fl.liability_incurred);
   set(Metric::liability_covered, fl.liability_covered);
   set(Metric::transfer_premiums, fl.transfer_premiums);
@@ -155,8 +158,8 @@ MetricRow compute_metrics(const WorldState& st) {
   set(Metric::researchers_academic, static_cast<double>(academics));
   set(Metric::researcher_entries, static_cast<double>(fl.researcher_entries));
   set(Metric::researcher_exits, static_cast<double>(fl.researcher_exits));
-  set(Metric::rd_spend, ft.rd);
-  set(Metric::revenue, ft.revenue);
+  set(Metric::rd_spend, fl.rd_spend);
+  set(Metric::revenue, fl.revenue);
   set(Metric::employment, static_cast<double>(ft.employment));
   set(Metric::firm_cash, ft.cash);
 

@@ -17,7 +17,8 @@ namespace incubsim {
   X(firms_nascent, count, stock, "firms", "Alive firms without outside equity")                    \
   X(firms_seed, count, stock, "firms", "Alive firms whose last round was seed")                    \
   X(firms_early_venture, count, stock, "firms", "Alive firms whose last round was series A")       \
-  X(firms_late_venture, count, stock, "firms", "Alive firms past series B")                        \
+  X(firms_late_venture, count, stock, "firms",                                                     \
+    "Alive firms whose last round was series B or later")                                          \
   X(firms_growth, count, stock, "firms",                                                           \
     "Alive firms with annual revenue >= firms.growth_revenue")                                     \
   X(firms_incubated, count, stock, "firms", "Alive firms that are incubator tenants")              \
@@ -65,15 +66,16 @@ namespace incubsim {
   X(transfers_succeeded, count, flow, "transfers", "Transfers judged successful this quarter")     \
   X(transfers_failed, count, flow, "transfers", "Transfers that failed within the window")         \
   X(transfers_open, count, stock, "transfers", "Transfers still inside their failure window")      \
-  X(transfer_quality_mean, ratio, flow, "sd", "Mean latent quality of this quarter's transfers")   \
+  X(transfer_quality_mean, ratio, flow, "sd",                                                      \
+    "Mean latent quality of this quarter's transfers (NaN: none)")                                 \
   X(liability_incurred, amount, flow, "M yuan", "Liability borne by researchers and institutions") \
   X(liability_covered, amount, flow, "M yuan", "Liability paid by policy (insurance)")             \
   X(transfer_premiums, amount, flow, "M yuan", "Premiums paid for transfer cover")                 \
   X(researchers_academic, count, stock, "researchers", "Researchers producing inventions")         \
   X(researcher_entries, count, flow, "researchers", "Researchers entering")                        \
   X(researcher_exits, count, flow, "researchers", "Researchers retiring or leaving")               \
-  X(rd_spend, amount, flow, "M yuan", "R&D spending of alive firms this quarter")                  \
-  X(revenue, amount, flow, "M yuan", "Revenue of alive firms this quarter")                        \
+  X(rd_spend, amount, flow, "M yuan", "R&D spending of firms that operated this quarter")          \
+  X(revenue, amount, flow, "M yuan", "Revenue of firms that operated this quarter")                \
   X(employment, count, stock, "employees", "Employees of alive firms")                             \
   X(firm_cash, amount, stock, "M yuan", "Cash held by alive firms")                                \
   X(incubator_capacity, count, stock, "places", "Places in all incubators")                        \

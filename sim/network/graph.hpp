@@ -1,7 +1,8 @@
 #pragma once
 // One typed, evolving graph over all agents (Boost.Graph adjacency list).
 // Vertices are never removed (their ids must stay stable), so an agent that
-// leaves keeps its vertex with no ties. Ties are added and removed only in
+// leaves the ecosystem (a dead or exited firm, a retired researcher, a
+// closed fund) keeps its vertex with no ties. Ties are added and removed only in
 // the sequential commit steps of phases, in agent-id order, so the order of
 // every adjacency list is the same for any thread count; phases read the
 // graph concurrently without writing it.

@@ -242,7 +242,7 @@ void syndicate(WorldState& st, const PhaseContext& ctx, std::size_t f, std::vect
     const auto g = static_cast<std::size_t>(partner);
     if (std::any_of(takes.begin(), takes.end(), [&](const Take& t) { return t.fund == partner; }))
       continue;
-    if (!fits_focus(st, g, f)) continue;
+    if (!fits_focus(st, g, f) || new_deal_capital(Fu, g) <= 0) continue;
     ++invited;
     const auto& tp = sc.funds.types[static_cast<std::size_t>(Fu.type[g])];
     Stream s = ctx.stream(AgentKind::fund, hash_combine(Fu.key[g], F.key[f]), Purpose::syndication);
@@ -374,12 +374,10 @@ void run_financing(WorldState& st, const PhaseContext& ctx) {
       takes.push_back(Take{of.fund, amount, of.signal, of.insider});
       total += amount;
     }
-    if (takes.empty()) {
-      ++st.flows.rounds_failed;
-      continue;
-    }
-    if (total < st.firms.ask[f]) syndicate(st, ctx, f, takes, total);
-    if (total < sc.funds.min_fill * st.firms.ask[f]) {
+    if (!takes.empty() && total < st.firms.ask[f]) syndicate(st, ctx, f, takes, total);
+    if (takes.empty() || total < sc.funds.min_fill * st.firms.ask[f]) {
+      // No round: the firm stops hiring ahead of revenue.
+      st.firms.planned_burn[f] = 0.0;
       ++st.flows.rounds_failed;
       continue;
     }

@@ -45,16 +45,15 @@ void open_successor(WorldState& st, const PhaseContext& ctx, std::size_t g) {
 void liquidate(WorldState& st, const PhaseContext& ctx, std::size_t g) {
   auto& Fu = st.funds;
   const double haircut = ctx.scenario().funds.liquidation_haircut;
-  std::vector<AgentGraph::Edge> ties;
-  st.graph.for_each_tie(Fu.vertex[g], TieType::investment, [&](auto v, const TieInfo& t, auto e) {
+  st.graph.for_each_tie(Fu.vertex[g], TieType::investment, [&](auto v, const TieInfo& t, auto) {
     const auto f = static_cast<std::size_t>(st.graph.vertex(v).id);
     const double proceeds =
         t.units * st.firms.dilution_factor[f] * st.firms.valuation[f] * (1.0 - haircut);
     Fu.distributions[g] += proceeds;
     st.flows.distributions += proceeds;
-    ties.push_back(e);
   });
-  for (const auto& e : ties) st.graph.remove_tie(e);
+  // A closed fund leaves the ecosystem: co-investment and incubator ties go too.
+  st.graph.clear_ties(Fu.vertex[g]);
   Fu.nav[g] = 0.0;
   Fu.status[g] = FundStatus::closed;
   Fu.closed_quarter[g] = ctx.quarter();
@@ -180,7 +179,7 @@ void certify(WorldState& st, const PhaseContext& ctx) {
     const bool sme = F.employees[f] <= p.tech_sme_max_employees &&
                      annual <= p.tech_sme_max_revenue && F.ip_count[f] >= 1 &&
                      intensity >= p.tech_sme_min_rd_intensity;
-    const std::size_t band = annual < 50.0 ? 0 : annual <= 200.0 ? 1 : 2;
+    const std::size_t band = annual <= 50.0 ? 0 : annual <= 200.0 ? 1 : 2;
     const bool hte = F.revenue[f] > 0 && ctx.quarter() - F.founded[f] >= p.high_tech_min_age &&
                      F.ip_count[f] >= p.high_tech_min_ip &&
                      intensity >= p.high_tech_rd_intensity[band];

@@ -130,7 +130,7 @@ void measure(WorldState& st) {
   for (const AgentId f : st.scratch.alive_firms)
     active[st.firms.vertex[static_cast<std::size_t>(f)]] = 1;
   for (std::size_t r = 0; r < st.researchers.size(); ++r)
-    if (st.researchers.career[r] == Career::academic) active[st.researchers.vertex[r]] = 1;
+    if (st.researchers.career[r] != Career::retired) active[st.researchers.vertex[r]] = 1;
   for (std::size_t i = 0; i < st.incubators.size(); ++i) active[st.incubators.vertex[i]] = 1;
   for (std::size_t g = 0; g < st.funds.size(); ++g)
     if (st.funds.status[g] != FundStatus::closed) active[st.funds.vertex[g]] = 1;

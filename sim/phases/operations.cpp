@@ -51,12 +51,12 @@ void operate(WorldState& st, const PhaseContext& ctx, std::size_t f, double alli
   }
 
   const double wages = F.employees[f] * m.wage;
-  double rd =
-      F.selling[f] ? F.rd_intensity[f] * F.revenue[f] : p.rd_share_pre_revenue * (wages + fixed);
+  double rd = F.selling[f] ? F.rd_intensity[f] * F.revenue[f] : p.rd_share_pre_revenue * wages;
 
   if (!F.selling[f]) {
     // Progress scales with the square root of R&D effort relative to a
-    // founding team's, so money speeds development with diminishing returns.
+    // founding team's (effort 1), so money speeds development with
+    // diminishing returns.
     const double rd_ref = p.founding_employees * m.wage * p.rd_share_pre_revenue;
     Stream dev = ctx.stream(AgentKind::firm, F.key[f], Purpose::development);
     const double effort = rd_ref > 0 ? std::sqrt(rd / rd_ref) : 1.0;
@@ -77,7 +77,12 @@ void operate(WorldState& st, const PhaseContext& ctx, std::size_t f, double alli
   F.rd_spend[f] = rd;
   F.rd_total[f] += rd;
   F.costs[f] = wages + fixed + (F.selling[f] ? rd : 0.0);
-  F.cash[f] += m.gross_margin * F.revenue[f] - F.costs[f];
+  const double profit = m.gross_margin * F.revenue[f] - F.costs[f];
+  F.cash[f] += profit;
+  // Profitable firms pay out what they hold beyond target_runway quarters of
+  // costs, so retained cash tracks the size of the business.
+  const double keep = p.target_runway * F.costs[f];
+  if (profit > 0 && F.cash[f] > keep) F.cash[f] -= std::min(profit, F.cash[f] - keep);
   Stream ip = ctx.stream(AgentKind::firm, F.key[f], Purpose::ip);
   F.ip_count[f] += ip.poisson(p.ip_per_rd * rd);
   if (annual_revenue(F, f) >= p.growth_revenue) F.stage[f] = Stage::growth;
@@ -95,6 +100,23 @@ void run_operations(WorldState& st, const PhaseContext& ctx) {
   parallel_for_each_index(alive.size(), [&](std::size_t a) {
     operate(st, ctx, static_cast<std::size_t>(alive[a]), allies[a]);
   });
+  // Flows over every firm that operated, including those that exit later
+  // this quarter (the end-of-quarter stocks would miss them).
+  const auto& F = st.firms;
+  struct Sums {
+    double revenue = 0, rd = 0;
+  };
+  const Sums s = deterministic_reduce(
+      alive.size(), Sums{},
+      [&](std::size_t a) {
+        const auto f = static_cast<std::size_t>(alive[a]);
+        return Sums{F.revenue[f], F.rd_spend[f]};
+      },
+      [](Sums x, const Sums& y) {
+        return Sums{x.revenue + y.revenue, x.rd + y.rd};
+      });
+  st.flows.revenue = s.revenue;
+  st.flows.rd_spend = s.rd;
 }
 
 }  // namespace incubsim

@@ -122,11 +122,14 @@ void resolve_transfers(WorldState& st, const PhaseContext& ctx) {
       const double paid =
           std::clamp(ctx.policies().transfer_liability->on_failure(t), 0.0, t.exposure);
       const double borne = t.exposure - paid;
-      R.liability[r] += borne;
+      const double personal = sc.transfer.personal_liability_share * borne;
+      R.liability[r] += personal;
       ++R.failures[r];
-      R.risk_aversion[r] += sc.transfer.liability_learning;
+      // Researchers learn from what they paid: a fully covered failure
+      // leaves their risk aversion unchanged.
+      if (t.exposure > 0) R.risk_aversion[r] += sc.transfer.liability_learning * borne / t.exposure;
       const auto i = static_cast<std::size_t>(t.institution);
-      In.liability[i] += borne;
+      In.liability[i] += borne - personal;
       ++In.failures[i];
       ++st.flows.transfers_failed;
       st.flows.liability_incurred += borne;

@@ -2,6 +2,7 @@
 // parallel, offsets come from an exclusive scan in researcher order, and
 // each researcher then fills its own slice of the invention buffer, so the
 // buffer's order is the same for any thread count.
+#include <algorithm>
 #include <cmath>
 
 #include "core/parallel.hpp"
@@ -54,7 +55,10 @@ void run_research(WorldState& st, const PhaseContext& ctx) {
       inv.key[k] = hash_combine(R.key[r], static_cast<std::uint64_t>(j));
       const double z = s.normal(0.0, 1.0);
       inv.quality[k] = ip.quality_mean + ip.quality_sd * z;
-      inv.maturity[k] = s.beta(ip.maturity_a, ip.maturity_b);
+      const bool institute = st.institutions.kind[static_cast<std::size_t>(R.institution[r])] ==
+                             InstitutionKind::institute;
+      inv.maturity[k] = std::min(1.0, s.beta(ip.maturity_a, ip.maturity_b) +
+                                          (institute ? ip.institute_maturity_shift : 0.0));
       // Value is lognormal and correlated (0.6) with quality: better
       // inventions are worth more, but not only they.
       const double e = 0.6 * z + 0.8 * s.normal(0.0, 1.0);

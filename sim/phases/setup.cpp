@@ -130,7 +130,7 @@ void make_firms(WorldState& st, const PhaseContext& ctx) {
   const auto& sc = ctx.scenario();
   const auto& p = sc.firms;
   const auto& m = sc.market;
-  const double rd_ref = p.founding_employees * m.wage * p.rd_share_pre_revenue;
+  const double rd_ref = p.founding_employees * m.wage * p.rd_share_pre_revenue;  // per quarter
   st.firms.reserve(static_cast<std::size_t>(p.initial_count) * 2);
   for (int i = 0; i < p.initial_count; ++i) {
     const LineageKey key =
@@ -153,9 +153,13 @@ void make_firms(WorldState& st, const PhaseContext& ctx) {
       const double drift = m.sector_growth[sector] + p.revenue_quality_drift * nf.quality;
       F.maturity[f] = 1.0;
       F.selling[f] = 1;
-      F.revenue[f] = p.launch_revenue *
-                     std::exp(p.launch_quality_effect * nf.quality + drift * selling_quarters +
-                              s.normal(0.0, m.revenue_volatility * std::sqrt(selling_quarters)));
+      // The same mean-preserving lognormal growth operations applies each
+      // quarter, compounded over the quarters spent selling.
+      const double sigma = m.revenue_volatility;
+      F.revenue[f] =
+          p.launch_revenue * std::exp(p.launch_quality_effect * nf.quality +
+                                      (drift - 0.5 * sigma * sigma) * selling_quarters +
+                                      s.normal(0.0, sigma * std::sqrt(selling_quarters)));
       F.employees[f] =
           p.founding_employees +
           static_cast<std::int32_t>(std::lround(F.revenue[f] / m.revenue_per_employee));

@@ -16,10 +16,11 @@ constexpr const char* kHteRules =
     "Administrative Measures for High-Tech Enterprise Recognition (2016), art. 11";
 constexpr const char* kTechSmeRules = "Evaluation Measures for Tech-Based SMEs (2017), art. 6";
 constexpr const char* kIncubatorRules =
-    "MoST Measures for the Administration of S&T Business Incubators (2018), art. 9";
+    "MoST Measures for the Administration of S&T Business Incubators (2018)";
 constexpr const char* kFundTerms = "model brief; Metrick & Yasuda (2010), Rev. Financ. Stud. 23(6)";
 constexpr const char* kNbsAboveSize =
-    "NBS statistical threshold for above-designated-size industry (2011)";
+    "NBS threshold for above-designated-size industrial enterprises (2011), applied to all "
+    "sectors";
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
@@ -73,12 +74,13 @@ void market_params(Table& t, MarketParams& p) {
   w.max_items = 32;
   auto& g =
       t.add("market.sector_growth", &p.sector_growth, -0.5, 0.5, "log/quarter",
-            "Drift of log revenue per quarter for selling firms in each sector.", kAssumption);
+            "Growth of expected revenue per quarter (log scale) of selling firms in each sector.",
+            kAssumption);
   g.min_items = 1;
   g.max_items = 32;
   t.add("market.revenue_volatility", &p.revenue_volatility, 0, 2, "log sd/quarter",
         "Standard deviation of the multiplicative (Gibrat) revenue shock per quarter.",
-        "assumption; young-firm growth dispersion, Stanley et al. (1996) Nature 379");
+        "assumption; Gibrat-type growth, cf. Stanley et al. (1996) Nature 379");
   t.add("market.gross_margin", &p.gross_margin, 0, 1, "share",
         "Share of revenue left to pay wages, fixed costs and R&D.", kAssumption);
   t.add("market.wage", &p.wage, 0, 10, "M yuan/employee/quarter",
@@ -115,9 +117,13 @@ void researcher_params(Table& t, ResearcherParams& p) {
         "Research institutions the researchers are spread over.",
         "order of Ouhai's 11 pilot institutions, shared/reference/seeds/002");
   t.add("researchers.university_share", &p.university_share, 0, 1, "share",
-        "Share of institutions that are universities (the rest are institutes).", kAssumption);
+        "Share of institutions that are universities; the rest are research institutes, whose "
+        "inventions are more mature (inventions.institute_maturity_shift).",
+        kAssumption);
   t.add("researchers.inventions_per_year", &p.inventions_per_year, 0, 100, "1/year",
-        "Mean inventions (disclosures) per researcher per year.", kAssumption);
+        "Mean inventions (disclosures) per researcher per year before the collaboration "
+        "spillover (researchers.collaboration_spillover raises it).",
+        kAssumption);
   t.add("researchers.productivity_sigma", &p.productivity_sigma, 0, 5, "log sd",
         "Dispersion of individual productivity (lognormal).",
         "assumption; skewed output, Lotka (1926)");
@@ -148,9 +154,13 @@ void invention_params(Table& t, InventionParams& p) {
         "assumption: mean 0.29, early technology readiness");
   t.add("inventions.maturity_b", &p.maturity_b, 0.01, 100, "-",
         "Beta(a, b) distribution of invention maturity: b.", "assumption");
+  t.add("inventions.institute_maturity_shift", &p.institute_maturity_shift, 0, 1, "maturity",
+        "Maturity added to inventions from research institutes (applied work), capped at 1.",
+        kAssumption);
   t.add("inventions.value_mean", &p.value_mean, 0, 1e5, "M yuan",
         "Mean value of a successfully transferred invention (the state asset at stake).",
-        "assumption; Ouhai spin-off seed round 3.5M, seeds/002");
+        "assumption; for scale, an Ouhai institute spin-off raised a 3.5M seed round, "
+        "seeds/002");
   t.add("inventions.value_sigma", &p.value_sigma, 0, 5, "log sd",
         "Dispersion of invention value (lognormal, rising with quality).", kAssumption);
 }
@@ -159,12 +169,17 @@ void transfer_params(Table& t, TransferParams& p) {
   t.add("transfer.publish_value", &p.publish_value, 0, 1e4, "M yuan",
         "Value to a researcher of shelving an invention (publication, no risk).", kAssumption);
   t.add("transfer.royalty_share", &p.royalty_share, 0, 1, "share",
-        "Share of licence income that goes to the inventing researcher.", kTransferLaw);
+        "Share of the licence income (the invention's value) that goes to the inventing "
+        "researcher.",
+        std::string(kTransferLaw) + ": at least 0.5 of net licence income");
   t.add("transfer.licence_fee_share", &p.licence_fee_share, 0, 1, "share",
-        "Upfront licence fee as a share of invention value, paid by the licensee.", kAssumption);
+        "Part of the licence income the licensee pays upfront (the rest is running royalties, "
+        "not modelled in the firm's cash).",
+        kAssumption);
   t.add("transfer.spinoff_equity", &p.spinoff_equity, 0, 1, "share",
         "Equity share of a spin-off held by its founding researcher.",
-        std::string(kTransferLaw) + " (at least 0.5); 0.7 common in provincial rules");
+        "assumption; " + std::string(kTransferLaw) +
+            " sets a floor of 0.5 on the inventors' share of equity from the achievement");
   t.add("transfer.spinoff_value_multiplier", &p.spinoff_value_multiplier, 0, 100, "x",
         "Upside of founding relative to licensing the same invention.", kAssumption);
   t.add("transfer.spinoff_cost", &p.spinoff_cost, 0, 1e4, "M yuan",
@@ -189,7 +204,13 @@ void transfer_params(Table& t, TransferParams& p) {
   t.add("transfer.licence_maturity_boost", &p.licence_maturity_boost, 0, 1, "share",
         "Share of an invention's maturity a licensee adds to its product maturity.", kAssumption);
   t.add("transfer.liability_learning", &p.liability_learning, 0, 10, "-",
-        "Increase of a researcher's risk aversion after a failed transfer.", kAssumption);
+        "Increase of a researcher's risk aversion after a failed transfer, scaled by the "
+        "share of the liability that was not covered.",
+        kAssumption);
+  t.add("transfer.personal_liability_share", &p.personal_liability_share, 0, 1, "share",
+        "Share of the liability borne for a failed transfer that falls on the researcher "
+        "personally; the rest falls on the institution.",
+        kAssumption);
 }
 
 void firm_params(Table& t, FirmParams& p) {
@@ -199,7 +220,7 @@ void firm_params(Table& t, FirmParams& p) {
         "Oldest age of an initial firm.", kAssumption);
   t.add("firms.founders_per_quarter", &p.founders_per_quarter, 0, 1e6, "firms/quarter",
         "Mean independent founders entering per quarter (Poisson), besides spin-offs.",
-        "assumption; Ouhai admitted 214 firms to incubators in H1 2024, seeds/002");
+        "assumption; for scale, Ouhai admitted 214 firms to incubators in H1 2024, seeds/002");
   t.add("firms.quality_mean", &p.quality_mean, -10, 10, "sd",
         "Mean latent quality of independent founders' ventures.",
         "assumption: below spin-offs' invention quality");
@@ -223,7 +244,9 @@ void firm_params(Table& t, FirmParams& p) {
   t.add("firms.development_noise", &p.development_noise, 0, 5, "log sd",
         "Noise of development progress per quarter.", kAssumption);
   t.add("firms.rd_share_pre_revenue", &p.rd_share_pre_revenue, 0, 1, "share",
-        "Share of a pre-revenue firm's spending that is R&D.", kAssumption);
+        "Share of a pre-revenue firm's wage bill that is R&D; a founding team's R&D is the "
+        "reference for development effort.",
+        kAssumption);
   t.add("firms.rd_intensity", &p.rd_intensity, 0, 1, "share of revenue",
         "Mean R&D spending of selling firms as a share of revenue.",
         "assumption; near the high-tech thresholds, " + std::string(kHteRules));
@@ -246,8 +269,7 @@ void firm_params(Table& t, FirmParams& p) {
         "A firm seeks funding when its cash covers fewer quarters of net burn than this.",
         kAssumption);
   t.add("firms.target_runway", &p.target_runway, 0.1, 100, "quarters",
-        "Quarters of planned burn a round is sized to cover.",
-        "assumption: 18-24 months between rounds");
+        "Quarters of planned burn a round is sized to cover.", kAssumption);
   auto& m = t.add("firms.round_burn_multiplier", &p.round_burn_multiplier, 0.1, 100, "x",
                   "Planned burn after a seed / series A / series B / growth round, as a "
                   "multiple of current burn.",
@@ -355,7 +377,7 @@ void fund_type_params(Table& t, const std::string& prefix, FundTypeParams& p) {
         "Share of a round one fund of this type offers to take.", kAssumption);
   t.add(prefix + "max_position", &p.max_position, 0, 1, "share of fund",
         "Largest amount in one firm, as a share of fund size.",
-        "common limited-partnership concentration limit");
+        "assumption; a typical partnership concentration limit");
   t.add(prefix + "screening_capacity", &p.screening_capacity, 0, 1e4, "firms/quarter",
         "Firms a fund can examine with due diligence per quarter.", kAssumption);
   t.add(prefix + "dd_noise", &p.dd_noise, 0, 10, "sd",
@@ -386,7 +408,9 @@ void fund_params(Table& t, FundParams& p) {
         "Share of the firm sold in a round at an average signal.",
         "assumption; about 20 % per round in practice");
   t.add("funds.valuation_signal_effect", &p.valuation_signal_effect, 0, 5, "log/sd",
-        "Log pre-money valuation gained per sd of the lead's signal.", kAssumption);
+        "Log post-money valuation gained per sd of the lead's signal (the share sold is "
+        "funds.dilution * exp(-effect * signal), within [0.02, 0.9]).",
+        kAssumption);
   t.add("funds.liquidation_haircut", &p.liquidation_haircut, 0, 1, "share",
         "Discount on remaining holdings sold at the end of a fund's life.", kAssumption);
   t.add("funds.co_investor_invitations", &p.co_investor_invitations, 0, 100, "funds",
@@ -444,7 +468,7 @@ std::array<FundTypeParams, kFundTypeCount> default_fund_types() {
   angel.dd_noise = 1.0;
   angel.hurdle = 0.4;
   angel.reserve_share = 0.2;
-  angel.entry_rate = 0.8;
+  angel.entry_rate = 1.0;
   auto& vc = t[static_cast<std::size_t>(FundType::vc)];
   vc.initial_count = 50;
   vc.size_mean = 200;
@@ -457,7 +481,7 @@ std::array<FundTypeParams, kFundTypeCount> default_fund_types() {
   vc.dd_noise = 0.6;
   vc.hurdle = 0.7;
   vc.reserve_share = 0.4;
-  vc.entry_rate = 0.6;
+  vc.entry_rate = 1.2;
   auto& gov = t[static_cast<std::size_t>(FundType::guidance)];
   gov.initial_count = 3;
   gov.size_mean = 500;
@@ -483,7 +507,7 @@ std::array<FundTypeParams, kFundTypeCount> default_fund_types() {
   corp.dd_noise = 0.5;
   corp.hurdle = 0.6;
   corp.reserve_share = 0.3;
-  corp.entry_rate = 0.1;
+  corp.entry_rate = 0.2;
   return t;
 }
 

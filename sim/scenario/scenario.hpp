@@ -28,7 +28,7 @@ inline constexpr int kTierCount = 3;
 
 struct SimulationParams {
   int quarters = 40;             // recorded quarters
-  int burn_in = 0;               // simulated before recording starts
+  int burn_in = 8;               // simulated before recording starts
   std::int64_t seed = 20240601;  // master seed of all random streams
   bool record_events = true;     // write the /events table
 };
@@ -72,6 +72,7 @@ struct InventionParams {
   double quality_sd = 1.0;
   double maturity_a = 2.0;
   double maturity_b = 5.0;
+  double institute_maturity_shift = 0.1;
   double value_mean = 2.0;
   double value_sigma = 1.0;
 };
@@ -92,10 +93,11 @@ struct TransferParams {
   int licensee_candidates = 8;
   double licence_maturity_boost = 0.5;
   double liability_learning = 0.2;
+  double personal_liability_share = 0.3;
 };
 
 struct FirmParams {
-  int initial_count = 1500;
+  int initial_count = 1200;
   int initial_age_max = 40;
   double founders_per_quarter = 35.0;
   double quality_mean = -0.3;

@@ -12,6 +12,7 @@ namespace incubsim::testing {
 inline Scenario small_scenario(int quarters = 12) {
   Scenario s;
   s.simulation.quarters = quarters;
+  s.simulation.burn_in = 0;
   s.researchers.count = 600;
   s.researchers.institutions = 4;
   s.firms.initial_count = 250;

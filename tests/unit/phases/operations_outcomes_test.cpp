@@ -108,9 +108,32 @@ TEST(Outcomes, InsuranceCoversItsShareOfFailedTransfers) {
   EXPECT_EQ(policy->claims, static_cast<int>(open));
   EXPECT_NEAR(fx.state.flows.liability_covered, policy->paid_total, 1e-9);
   EXPECT_NEAR(fx.state.flows.liability_incurred, policy->paid_total, 1e-9);  // half each
-  double borne = 0;
-  for (const double l : fx.state.researchers.liability) borne += l;
-  EXPECT_NEAR(borne, fx.state.flows.liability_incurred, 1e-9);
+  // What is not covered is split between researchers and institutions.
+  double personal = 0, institutional = 0;
+  for (const double l : fx.state.researchers.liability) personal += l;
+  for (const double l : fx.state.institutions.liability) institutional += l;
+  EXPECT_NEAR(personal + institutional, fx.state.flows.liability_incurred, 1e-9);
+  EXPECT_NEAR(personal,
+              fx.scenario.transfer.personal_liability_share * fx.state.flows.liability_incurred,
+              1e-9);
+}
+
+TEST(Outcomes, ResearchersLearnOnlyFromTheLiabilityTheyBore) {
+  auto run_failures = [](double coverage) {
+    PhaseFixture fx(small_scenario(), std::make_unique<FixedCover>(coverage, 0.0));
+    fx.run(0, Phase::research);
+    fx.run(0, Phase::transfer);
+    const auto before = fx.state.researchers.risk_aversion;
+    for (const auto& t : fx.state.transfers)
+      fx.state.firms.cash[static_cast<std::size_t>(t.firm)] = -1.0;
+    fx.run(0, Phase::outcomes);
+    double rise = 0;
+    for (std::size_t r = 0; r < before.size(); ++r)
+      rise += fx.state.researchers.risk_aversion[r] - before[r];
+    return rise;
+  };
+  EXPECT_GT(run_failures(0.0), 0.0);
+  EXPECT_DOUBLE_EQ(run_failures(1.0), 0.0);
 }
 
 TEST(Outcomes, ExitsPayInvestorsTheirStake) {
