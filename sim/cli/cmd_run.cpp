@@ -5,6 +5,7 @@
 #include "cli/commands.hpp"
 #include "cli/progress.hpp"
 #include "cli/scenario_args.hpp"
+#include "cli/signals.hpp"
 #include "cli/summary.hpp"
 #include "core/errors.hpp"
 
@@ -36,6 +37,7 @@ int run(const RunArgs& a, const Context& ctx) {
   request.threads = a.threads > 0 ? a.threads : std::max(1u, std::thread::hardware_concurrency());
   request.output = a.output.empty() ? default_output(a.scenario) : a.output;
   request.command_line = ctx.command_line;
+  request.stop = &install_stop_handlers();
   RunSummary summary;
   {
     ProgressBar bar(!a.quiet, "running");
@@ -60,8 +62,9 @@ Registered add_run(CLI::App& app, const Context& ctx) {
   args->scenario.add_to(*sub);
   sub->add_option("-o,--output", args->output, "Result file (default: <scenario name>.h5)")
       ->type_name("OUT.h5");
+  // The same range as simulation.seed (integers exactly representable as doubles).
   sub->add_option("--seed", args->seed, "Master random seed (same seed, same results)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{9007199254740992}));
   sub->add_option("--threads", args->threads,
                   "Worker threads (default: all cores; results do not depend on it)")
       ->check(CLI::Range(1, 4096));

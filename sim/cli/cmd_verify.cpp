@@ -4,6 +4,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/progress.hpp"
+#include "cli/signals.hpp"
 #include "core/errors.hpp"
 #include "core/version.hpp"
 #include "engine/verify.hpp"
@@ -22,7 +23,7 @@ int verify(const VerifyArgs& a) {
   {
     ProgressBar bar(!a.quiet, "verifying");
     const auto dir = std::filesystem::temp_directory_path();
-    r = verify_run(a.file, a.threads, dir, &bar);
+    r = verify_run(a.file, a.threads, dir, &bar, &install_stop_handlers());
   }
   std::cout << "recorded by incubsim " << r.recorded.incubsim_version << " (git "
             << r.recorded.git_sha << "), seed " << r.recorded.seed << ", " << r.recorded.threads

@@ -1,4 +1,6 @@
 // incubsim: the thin command-line front end over the simulation library.
+#include <hdf5.h>
+
 #include <iostream>
 #include <memory>
 #include <vector>
@@ -9,13 +11,17 @@
 
 int main(int argc, char** argv) {
   using namespace incubsim;
+  // HDF5 1.10 crashes in its exit-time cleanup if closing a file failed
+  // earlier (disk full); every file is closed explicitly, so skip it.
+  H5dont_atexit();
   cli::Context ctx;
   for (int i = 0; i < argc; ++i) ctx.command_line += (i ? " " : "") + std::string(argv[i]);
 
   CLI::App app{
       "incubsim: agent-based simulator of innovation ecosystems (firms, researchers, "
       "incubators, funds) with policy what-ifs.\nExit status: 0 success, 1 verify found "
-      "differences, 2 invalid input, 3 file error, 4 internal error."};
+      "differences, 2 invalid input, 3 file error, 4 internal error, 5 interrupted by "
+      "SIGINT/SIGTERM (nothing written)."};
   app.set_version_flag("--version", std::string("incubsim ") + std::string(version()) + " (git " +
                                         std::string(git_sha()) + ")");
   app.require_subcommand(1);

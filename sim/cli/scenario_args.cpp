@@ -11,7 +11,8 @@ void ScenarioArgs::add_to(CLI::App& app) {
   app.add_option("--set", sets,
                  "Override one key, e.g. --set firms.fixed_cost=0.05 (repeatable; "
                  "values are TOML: numbers, true/false, [lists], \"strings\")")
-      ->type_name("KEY=VALUE");
+      ->type_name("KEY=VALUE")
+      ->allow_extra_args(false);  // one value per --set, so a scenario file may follow
 }
 
 std::string ScenarioArgs::name() const {

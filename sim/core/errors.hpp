@@ -13,6 +13,7 @@ enum class ExitCode : int {
   invalid_input = 2,    // bad command line, scenario or value
   io_error = 3,         // a file could not be read or written
   internal_error = 4,   // a bug: please report it
+  interrupted = 5,      // stopped by SIGINT or SIGTERM; no output was written
 };
 
 class Error : public std::runtime_error {
@@ -52,6 +53,13 @@ class IoError : public Error {
 
  private:
   std::string path_;
+};
+
+/// A run stopped at a quarter boundary because it was asked to.
+class Interrupted : public Error {
+ public:
+  using Error::Error;
+  ExitCode exit_code() const override { return ExitCode::interrupted; }
 };
 
 /// A file that opens but is not what was expected (wrong format or version).

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "core/errors.hpp"
 #include "core/version.hpp"
 #include "engine/simulation.hpp"
 #include "engine/tables.hpp"
@@ -70,6 +71,10 @@ RunSummary run_to_file(const RunRequest& request, RunObserver* observer) {
         summary.snapshots.emplace_back(q, row);
     }
     if (observer) observer->on_quarter(q + 1, total);
+    if (request.stop && request.stop->load()) {
+      throw Interrupted("stopped by a signal after quarter " + std::to_string(q) + "; " +
+                        request.output.string() + " was not written");
+    }
   }
   write_final_tables(writer, sim.state(), sc);
   writer.finish();

@@ -3,6 +3,7 @@
 // (`incubsim run`, `verify`, later sweeps and comparisons). Streams each
 // recorded quarter to the writer; keeps only a few snapshot rows for the
 // summary, never the whole history.
+#include <atomic>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -18,6 +19,9 @@ struct RunRequest {
   int threads = 1;
   std::filesystem::path output;
   std::string command_line;
+  /// Set (e.g. by a signal handler) to stop at the next quarter boundary:
+  /// run_to_file then throws Interrupted and leaves no output behind.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 /// Told about progress; called from the thread that runs the simulation.

@@ -19,7 +19,8 @@ const std::vector<std::string>& verify_ignored_attributes() {
 }
 
 VerifyResult verify_run(const std::filesystem::path& file, std::optional<int> threads,
-                        const std::filesystem::path& scratch_dir, RunObserver* observer) {
+                        const std::filesystem::path& scratch_dir, RunObserver* observer,
+                        const std::atomic<bool>* stop) {
   const auto start = std::chrono::steady_clock::now();
   VerifyResult result;
   const output::RunFileInfo info = output::read_run_info(file);
@@ -38,6 +39,7 @@ VerifyResult verify_run(const std::filesystem::path& file, std::optional<int> th
   request.scenario_name = info.provenance.scenario_name;
   request.threads = result.threads;
   request.command_line = info.provenance.command_line;
+  request.stop = stop;
   request.output = scratch_dir /
                    ("incubsim-verify-" + std::to_string(getpid()) + "-" + file.filename().string());
   struct Cleanup {

@@ -27,6 +27,7 @@ const std::vector<std::string>& verify_ignored_attributes();
 /// into a temporary file under `scratch_dir`, compares, and removes the
 /// temporary file. Throws IoError / FormatError if `file` is unusable.
 VerifyResult verify_run(const std::filesystem::path& file, std::optional<int> threads,
-                        const std::filesystem::path& scratch_dir, RunObserver* observer = nullptr);
+                        const std::filesystem::path& scratch_dir, RunObserver* observer = nullptr,
+                        const std::atomic<bool>* stop = nullptr);
 
 }  // namespace incubsim

@@ -24,6 +24,20 @@ herr_t take_innermost(unsigned n, const H5E_error2_t* err, void* client) {
   return 0;
 }
 
+// HDF5's low-level I/O errors are a multi-line dump ("file write failed:
+// time = ..., errno = 27, error message = 'File too large', ..."); the
+// system's message is what a user can act on.
+std::string tidy_reason(const std::string& desc) {
+  const std::string key = "error message = '";
+  const auto at = desc.find(key);
+  if (at == std::string::npos) return desc;
+  const auto start = at + key.size();
+  const auto end = desc.find('\'', start);
+  const std::string head = desc.substr(0, desc.find(':'));
+  return head + ": " +
+         desc.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
 std::string with_reason(const std::string& what, const std::string& reason) {
   return reason.empty() ? what : what + " (HDF5: " + reason + ")";
 }
@@ -147,7 +161,7 @@ ErrorSilencer::~ErrorSilencer() {
 std::string last_error() {
   std::string desc;
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, take_innermost, &desc);
-  return desc;
+  return tidy_reason(desc);
 }
 
 void fail_at(const std::string& path, const std::string& what) {

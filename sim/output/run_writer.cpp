@@ -447,6 +447,12 @@ void RunWriter::finish() {
       throw IoError(final_path_.string(), "cannot move the finished file into place from " +
                                               temp_path_.string() + ": " + ec.message());
     }
+  } catch (const IoError& e) {
+    discard();
+    if (e.path() == final_path_.string()) throw;
+    throw IoError(final_path_.string(), std::string("could not be written (") + e.what() +
+                                            "); nothing was left behind: check free space, "
+                                            "quotas and file-size limits");
   } catch (...) {
     discard();
     throw;
