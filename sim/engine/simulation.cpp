@@ -29,18 +29,7 @@ void Simulation::initialize() {
 void Simulation::run_phase(Phase phase) {
   Policies policies{transfer_policy_.get()};
   const PhaseContext ctx(scenario_, streams_, policies, next_, phase, state_.events);
-  switch (phase) {
-    case Phase::setup: run_setup(state_, ctx); break;
-    case Phase::research: run_research(state_, ctx); break;
-    case Phase::transfer: run_transfer(state_, ctx); break;
-    case Phase::entry: run_entry(state_, ctx); break;
-    case Phase::admission: run_admission(state_, ctx); break;
-    case Phase::financing: run_financing(state_, ctx); break;
-    case Phase::operations: run_operations(state_, ctx); break;
-    case Phase::outcomes: run_outcomes(state_, ctx); break;
-    case Phase::institutions: run_institutions(state_, ctx); break;
-    case Phase::network: run_network(state_, ctx); break;
-  }
+  incubsim::run_phase(state_, ctx);
   // Births (entry) and exits (outcomes) change who is alive; later phases
   // iterate the refreshed list.
   if (phase == Phase::entry || phase == Phase::outcomes) refresh_alive_firms(state_);

@@ -35,22 +35,9 @@ void found_spinoff(WorldState& st, const PhaseContext& ctx, std::size_t k) {
   st.graph.add_tie(R.vertex[r], F.vertex[static_cast<std::size_t>(firm)], tie);
   R.left[r] = ctx.quarter();
   ++R.spinoffs[r];
-  ++st.institutions.transfers[static_cast<std::size_t>(R.institution[r])];
-  OpenTransfer t{ctx.quarter(),
-                 TransferKind::spinoff,
-                 inv.researcher[k],
-                 R.institution[r],
-                 firm,
-                 inv.value[k],
-                 sc.transfer.liability_share * inv.value[k],
-                 inv.coverage[k],
-                 inv.quality[k]};
-  ctx.policies().transfer_liability->on_transfer(t, inv.premium[k]);
-  st.transfers.push_back(t);
+  open_transfer(st, ctx, k, TransferKind::spinoff, firm);
   ++st.flows.spinoffs;
   ++st.flows.births_spinoff;
-  st.flows.transferred_quality_sum += inv.quality[k];
-  st.flows.transfer_premiums += inv.premium[k];
   ctx.emit(EventKind::firm_birth, firm_ref(firm), researcher_ref(inv.researcher[k]), nf.cash,
            static_cast<std::int32_t>(Origin::spinoff));
   ctx.emit(EventKind::spinoff, researcher_ref(inv.researcher[k]), firm_ref(firm), inv.value[k]);

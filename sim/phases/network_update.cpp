@@ -43,11 +43,7 @@ void form_alliances(WorldState& st, const PhaseContext& ctx) {
     if (partner[a] == kNoAgent) continue;
     const auto va = F.vertex[static_cast<std::size_t>(alive[a])];
     const auto vb = F.vertex[static_cast<std::size_t>(partner[a])];
-    if (st.graph.find_tie(va, vb, TieType::alliance)) continue;
-    TieInfo tie;
-    tie.type = TieType::alliance;
-    tie.since = ctx.quarter();
-    st.graph.add_tie(va, vb, tie);
+    add_tie_once(st.graph, va, vb, TieType::alliance, ctx.quarter());
   }
 }
 
@@ -79,11 +75,7 @@ void form_collaborations(WorldState& st, const PhaseContext& ctx) {
     if (partner[r] == kNoAgent) continue;
     const auto va = R.vertex[r];
     const auto vb = R.vertex[static_cast<std::size_t>(partner[r])];
-    if (st.graph.find_tie(va, vb, TieType::collaboration)) continue;
-    TieInfo tie;
-    tie.type = TieType::collaboration;
-    tie.since = ctx.quarter();
-    st.graph.add_tie(va, vb, tie);
+    add_tie_once(st.graph, va, vb, TieType::collaboration, ctx.quarter());
   }
 }
 

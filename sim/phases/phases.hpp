@@ -20,4 +20,7 @@ void run_outcomes(WorldState& state, const PhaseContext& ctx);
 void run_institutions(WorldState& state, const PhaseContext& ctx);
 void run_network(WorldState& state, const PhaseContext& ctx);
 
+/// Runs the phase named by ctx.phase().
+void run_phase(WorldState& state, const PhaseContext& ctx);
+
 }  // namespace incubsim

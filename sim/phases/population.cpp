@@ -70,28 +70,27 @@ NewFirm draw_independent_firm(const Scenario& sc, Stream& s, LineageKey key, Qua
   return f;
 }
 
+namespace {
+/// Adds an agent to its store and gives it a graph vertex.
+template <class Store, class New>
+AgentId add_agent(WorldState& st, Store& store, const New& n, AgentKind kind) {
+  const AgentId id = store.add(n);
+  store.vertex[static_cast<std::size_t>(id)] = st.graph.add_vertex(AgentRef{kind, id});
+  return id;
+}
+}  // namespace
+
 AgentId add_researcher(WorldState& st, const NewResearcher& r) {
-  const AgentId id = st.researchers.add(r);
-  st.researchers.vertex[static_cast<std::size_t>(id)] = st.graph.add_vertex(researcher_ref(id));
-  return id;
+  return add_agent(st, st.researchers, r, AgentKind::researcher);
 }
-
 AgentId add_fund(WorldState& st, const NewFund& f) {
-  const AgentId id = st.funds.add(f);
-  st.funds.vertex[static_cast<std::size_t>(id)] = st.graph.add_vertex(fund_ref(id));
-  return id;
+  return add_agent(st, st.funds, f, AgentKind::fund);
 }
-
 AgentId add_incubator(WorldState& st, const NewIncubator& n) {
-  const AgentId id = st.incubators.add(n);
-  st.incubators.vertex[static_cast<std::size_t>(id)] = st.graph.add_vertex(incubator_ref(id));
-  return id;
+  return add_agent(st, st.incubators, n, AgentKind::incubator);
 }
-
 AgentId add_firm(WorldState& st, const NewFirm& f) {
-  const AgentId id = st.firms.add(f);
-  st.firms.vertex[static_cast<std::size_t>(id)] = st.graph.add_vertex(firm_ref(id));
-  return id;
+  return add_agent(st, st.firms, f, AgentKind::firm);
 }
 
 void end_tenancy(WorldState& st, const PhaseContext& ctx, AgentId firm, bool graduated) {
@@ -124,6 +123,37 @@ void refresh_alive_firms(WorldState& st) {
   const auto& F = st.firms;
   for (std::size_t f = 0; f < F.size(); ++f)
     if (F.status[f] == FirmStatus::alive) alive.push_back(static_cast<AgentId>(f));
+}
+
+bool add_tie_once(AgentGraph& g, AgentGraph::Vertex a, AgentGraph::Vertex b, TieType type,
+                  Quarter since) {
+  if (a == b || g.find_tie(a, b, type)) return false;
+  TieInfo tie;
+  tie.type = type;
+  tie.since = since;
+  g.add_tie(a, b, tie);
+  return true;
+}
+
+void open_transfer(WorldState& st, const PhaseContext& ctx, std::size_t k, TransferKind kind,
+                   AgentId firm) {
+  const auto& inv = st.inventions;
+  const auto r = static_cast<std::size_t>(inv.researcher[k]);
+  const AgentId institution = st.researchers.institution[r];
+  ++st.institutions.transfers[static_cast<std::size_t>(institution)];
+  const OpenTransfer t{ctx.quarter(),
+                       kind,
+                       inv.researcher[k],
+                       institution,
+                       firm,
+                       inv.value[k],
+                       ctx.scenario().transfer.liability_share * inv.value[k],
+                       inv.coverage[k],
+                       inv.quality[k]};
+  ctx.policies().transfer_liability->on_transfer(t, inv.premium[k]);
+  st.transfers.push_back(t);
+  st.flows.transferred_quality_sum += inv.quality[k];
+  st.flows.transfer_premiums += inv.premium[k];
 }
 
 AgentGraph::Edge tie_or_strengthen(AgentGraph& g, AgentGraph::Vertex a, AgentGraph::Vertex b,

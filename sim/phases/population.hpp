@@ -56,6 +56,17 @@ void end_tenancy(WorldState& st, const PhaseContext& ctx, AgentId firm, bool gra
 /// Rebuilds the ascending list of alive firms (after births or exits).
 void refresh_alive_firms(WorldState& st);
 
+/// Adds a tie of `type` unless the two vertices already have one; returns
+/// whether it was added.
+bool add_tie_once(AgentGraph& g, AgentGraph::Vertex a, AgentGraph::Vertex b, TieType type,
+                  Quarter since);
+
+/// Opens a technology transfer of this quarter's invention `k` to `firm`:
+/// tells the liability policy, counts it for the institution and keeps it
+/// open until its outcome is known (outcomes phase).
+void open_transfer(WorldState& st, const PhaseContext& ctx, std::size_t k, TransferKind kind,
+                   AgentId firm);
+
 /// Adds a tie of `type` between two vertices, or strengthens the existing
 /// one (weight + 1, amount added). Returns the tie.
 AgentGraph::Edge tie_or_strengthen(AgentGraph& g, AgentGraph::Vertex a, AgentGraph::Vertex b,

@@ -55,11 +55,7 @@ void make_collaborations(WorldState& st, const PhaseContext& ctx) {
       if (j == static_cast<AgentId>(i)) continue;
       const auto vi = R.vertex[i];
       const auto vj = R.vertex[static_cast<std::size_t>(j)];
-      if (st.graph.find_tie(vi, vj, TieType::collaboration)) continue;
-      TieInfo tie;
-      tie.type = TieType::collaboration;
-      tie.since = kSetupQuarter;
-      st.graph.add_tie(vi, vj, tie);
+      add_tie_once(st.graph, vi, vj, TieType::collaboration, kSetupQuarter);
     }
   }
 }
@@ -113,11 +109,7 @@ void make_affiliations(WorldState& st, const PhaseContext& ctx) {
       const auto f = static_cast<std::size_t>(early[s.below(early.size())]);
       const auto vi = st.incubators.vertex[i];
       const auto vf = st.funds.vertex[f];
-      if (st.graph.find_tie(vi, vf, TieType::affiliation)) continue;
-      TieInfo tie;
-      tie.type = TieType::affiliation;
-      tie.since = kSetupQuarter;
-      st.graph.add_tie(vi, vf, tie);
+      add_tie_once(st.graph, vi, vf, TieType::affiliation, kSetupQuarter);
     }
   }
 }

@@ -107,21 +107,8 @@ void commit_licence(WorldState& st, const PhaseContext& ctx, std::size_t k) {
   if (inv.quality[k] > F.quality[f]) F.quality[f] += 0.5 * (inv.quality[k] - F.quality[f]);
   tie_or_strengthen(st.graph, R.vertex[r], F.vertex[f], TieType::licence, ctx.quarter(), value);
   ++R.licences[r];
-  ++st.institutions.transfers[static_cast<std::size_t>(R.institution[r])];
-  OpenTransfer t{ctx.quarter(),
-                 TransferKind::licence,
-                 inv.researcher[k],
-                 R.institution[r],
-                 inv.licensee[k],
-                 value,
-                 tp.liability_share * value,
-                 inv.coverage[k],
-                 inv.quality[k]};
-  ctx.policies().transfer_liability->on_transfer(t, inv.premium[k]);
-  st.transfers.push_back(t);
+  open_transfer(st, ctx, k, TransferKind::licence, inv.licensee[k]);
   ++st.flows.licences;
-  st.flows.transferred_quality_sum += inv.quality[k];
-  st.flows.transfer_premiums += inv.premium[k];
   ctx.emit(EventKind::licence, researcher_ref(inv.researcher[k]), firm_ref(inv.licensee[k]), value);
 }
 

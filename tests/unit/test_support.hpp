@@ -1,7 +1,10 @@
 #pragma once
 // Shared fixtures for unit tests: small scenarios and scratch directories.
+#include <stdlib.h>
+
 #include <filesystem>
-#include <random>
+#include <fstream>
+#include <stdexcept>
 #include <string>
 
 #include "scenario/scenario.hpp"
@@ -24,13 +27,14 @@ inline Scenario small_scenario(int quarters = 12) {
   return s;
 }
 
-/// A fresh directory removed with everything in it at scope exit.
+/// A fresh directory under the system temp directory, removed with
+/// everything in it at scope exit.
 class ScratchDir {
  public:
   ScratchDir() {
-    std::random_device rd;
-    path_ = std::filesystem::temp_directory_path() / ("incubsim-test-" + std::to_string(rd()));
-    std::filesystem::create_directories(path_);
+    std::string templ = (std::filesystem::temp_directory_path() / "incubsim-test-XXXXXX").string();
+    if (::mkdtemp(templ.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = templ;
   }
   ~ScratchDir() {
     std::error_code ec;
@@ -38,8 +42,17 @@ class ScratchDir {
   }
   ScratchDir(const ScratchDir&) = delete;
   ScratchDir& operator=(const ScratchDir&) = delete;
+
   const std::filesystem::path& path() const { return path_; }
   std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+  /// Writes `text` to `name` (relative to the directory) and returns its path.
+  std::filesystem::path write(const std::string& name, const std::string& text) const {
+    const auto p = path_ / name;
+    std::filesystem::create_directories(p.parent_path());
+    std::ofstream(p, std::ios::binary) << text;
+    return p;
+  }
 
  private:
   std::filesystem::path path_;

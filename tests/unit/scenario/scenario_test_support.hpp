@@ -16,38 +16,11 @@
 #include "core/errors.hpp"
 #include "scenario/params.hpp"
 #include "scenario/scenario.hpp"
+#include "test_support.hpp"
 
 namespace incubsim::testing {
 
-/// A fresh directory under the system temp directory, removed at the end.
-class TempDir {
- public:
-  TempDir() {
-    std::string templ =
-        (std::filesystem::temp_directory_path() / "incubsim-scenario-XXXXXX").string();
-    if (::mkdtemp(templ.data()) == nullptr) ADD_FAILURE() << "mkdtemp failed";
-    path_ = templ;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::filesystem::path& path() const { return path_; }
-
-  /// Writes `text` to `name` (relative to the directory) and returns its path.
-  std::filesystem::path write(const std::string& name, const std::string& text) const {
-    const auto p = path_ / name;
-    std::filesystem::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << text;
-    return p;
-  }
-
- private:
-  std::filesystem::path path_;
-};
+using TempDir = ScratchDir;
 
 /// Bit-exact comparison of reals: 0.0 and -0.0 differ, as they print apart.
 inline bool same_bits(double x, double y) {
