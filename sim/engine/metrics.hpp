@@ -14,13 +14,16 @@ namespace incubsim {
 // end of the quarter) or `flow` (total over the quarter, or a mean over its events).
 #define INCUBSIM_METRICS(X)                                                                        \
   X(firms_alive, count, stock, "firms", "Firms alive at the end of the quarter")                   \
-  X(firms_nascent, count, stock, "firms", "Alive firms without outside equity")                    \
-  X(firms_seed, count, stock, "firms", "Alive firms whose last round was seed")                    \
-  X(firms_early_venture, count, stock, "firms", "Alive firms whose last round was series A")       \
+  X(firms_nascent, count, stock, "firms",                                                          \
+    "Alive firms at stage nascent (no round raised, below growth revenue)")                        \
+  X(firms_seed, count, stock, "firms",                                                             \
+    "Alive firms at stage seed (raised seed, not yet series A or growth revenue)")                 \
+  X(firms_early_venture, count, stock, "firms",                                                    \
+    "Alive firms at stage early_venture (raised series A)")                                        \
   X(firms_late_venture, count, stock, "firms",                                                     \
-    "Alive firms whose last round was series B or later")                                          \
+    "Alive firms at stage late_venture (raised series B or later)")                                \
   X(firms_growth, count, stock, "firms",                                                           \
-    "Alive firms with annual revenue >= firms.growth_revenue")                                     \
+    "Alive firms at stage growth (reached firms.growth_revenue; overrides rounds)")                \
   X(firms_incubated, count, stock, "firms", "Alive firms that are incubator tenants")              \
   X(firms_selling, count, stock, "firms", "Alive firms with a product on the market")              \
   X(firms_tech_sme, count, stock, "firms", "Alive certified tech-based SMEs")                      \

@@ -44,10 +44,8 @@ void operate(WorldState& st, const PhaseContext& ctx, std::size_t f, double alli
 
   Stream rev = ctx.stream(AgentKind::firm, F.key[f], Purpose::revenue);
   if (F.selling[f]) {
-    const double sigma = m.revenue_volatility;
-    const double drift = m.sector_growth[F.sector[f]] + p.revenue_quality_drift * F.quality[f] +
-                         (F.last_round[f] != kNoRound ? p.venture_growth_boost : 0.0);
-    F.revenue[f] *= std::exp(drift + rev.normal(0.0, sigma) - 0.5 * sigma * sigma);
+    F.revenue[f] = next_revenue(sc, F.revenue[f], F.quality[f], F.sector[f],
+                                F.last_round[f] != kNoRound, rev.normal(0.0, 1.0));
   }
 
   const double wages = F.employees[f] * m.wage;

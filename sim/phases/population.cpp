@@ -18,6 +18,18 @@ std::size_t draw_categorical(Stream& s, const std::vector<double>& weights) {
   return 0;
 }
 
+double next_revenue(const Scenario& sc, double revenue, double quality, std::size_t sector,
+                    bool funded, double z) {
+  const auto& m = sc.market;
+  const auto& p = sc.firms;
+  const double sigma = m.revenue_volatility;
+  const double size =
+      revenue > 0 && p.launch_revenue > 0 ? std::log(revenue / p.launch_revenue) : 0.0;
+  const double drift = m.sector_growth[sector] + p.revenue_quality_drift * quality +
+                       (funded ? p.venture_growth_boost : 0.0) - m.growth_size_drag * size;
+  return revenue * std::exp(drift + sigma * z - 0.5 * sigma * sigma);
+}
+
 NewResearcher draw_researcher(const Scenario& sc, Stream& s, LineageKey key, Quarter entered,
                               std::size_t institutions) {
   const auto& p = sc.researchers;

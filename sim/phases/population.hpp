@@ -30,6 +30,12 @@ inline double logit(double p) {
 /// Index drawn with probability proportional to weights (all >= 0, sum > 0).
 std::size_t draw_categorical(Stream& s, const std::vector<double>& weights);
 
+/// Revenue after one quarter of selling: a mean-preserving lognormal shock
+/// around a drift from the sector, the firm's quality and backing, less a
+/// drag that grows with the firm's size. `z` is a standard normal draw.
+double next_revenue(const Scenario& sc, double revenue, double quality, std::size_t sector,
+                    bool funded, double z);
+
 /// Annualised revenue (4 x the latest quarter), the basis of certification,
 /// graduation and listing rules.
 inline double annual_revenue(const FirmStore& f, std::size_t i) {

@@ -140,18 +140,15 @@ void make_firms(WorldState& st, const PhaseContext& ctx) {
     F.rd_total[f] = rd_ref * age;
     F.ip_count[f] = s.poisson(p.ip_per_rd * F.rd_total[f]);
     if (reached >= 1.0 && speed > 0) {
-      const double selling_quarters = (reached - 1.0) / speed;
-      const std::size_t sector = F.sector[f];
-      const double drift = m.sector_growth[sector] + p.revenue_quality_drift * nf.quality;
+      // Replay the quarters spent selling with the same revenue rule
+      // operations applies, so initial sizes come from the model itself.
+      const int selling_quarters = static_cast<int>((reached - 1.0) / speed);
       F.maturity[f] = 1.0;
       F.selling[f] = 1;
-      // The same mean-preserving lognormal growth operations applies each
-      // quarter, compounded over the quarters spent selling.
-      const double sigma = m.revenue_volatility;
-      F.revenue[f] =
-          p.launch_revenue * std::exp(p.launch_quality_effect * nf.quality +
-                                      (drift - 0.5 * sigma * sigma) * selling_quarters +
-                                      s.normal(0.0, sigma * std::sqrt(selling_quarters)));
+      F.revenue[f] = p.launch_revenue * std::exp(p.launch_quality_effect * nf.quality);
+      for (int k = 0; k < selling_quarters; ++k)
+        F.revenue[f] =
+            next_revenue(sc, F.revenue[f], nf.quality, F.sector[f], false, s.normal(0.0, 1.0));
       F.employees[f] =
           p.founding_employees +
           static_cast<std::int32_t>(std::lround(F.revenue[f] / m.revenue_per_employee));

@@ -81,6 +81,10 @@ void market_params(Table& t, MarketParams& p) {
   t.add("market.revenue_volatility", &p.revenue_volatility, 0, 2, "log sd/quarter",
         "Standard deviation of the multiplicative (Gibrat) revenue shock per quarter.",
         "assumption; Gibrat-type growth, cf. Stanley et al. (1996) Nature 379");
+  t.add("market.growth_size_drag", &p.growth_size_drag, 0, 1, "log/quarter per log size",
+        "Fall in expected revenue growth per unit of log(revenue / firms.launch_revenue): "
+        "larger firms grow more slowly, so each firm's revenue settles around its own level.",
+        "assumption; growth falls with size, Evans (1987) J. Ind. Econ. 35(4)");
   t.add("market.gross_margin", &p.gross_margin, 0, 1, "share",
         "Share of revenue left to pay wages, fixed costs and R&D.", kAssumption);
   t.add("market.wage", &p.wage, 0, 10, "M yuan/employee/quarter",
@@ -209,7 +213,8 @@ void transfer_params(Table& t, TransferParams& p) {
         kAssumption);
   t.add("transfer.personal_liability_share", &p.personal_liability_share, 0, 1, "share",
         "Share of the liability borne for a failed transfer that falls on the researcher "
-        "personally; the rest falls on the institution.",
+        "personally; the rest falls on the institution. Ledgers only: the choice to transfer "
+        "weighs the whole exposure.",
         kAssumption);
 }
 
@@ -292,8 +297,8 @@ void firm_params(Table& t, FirmParams& p) {
         "Least IP count of a certified high-tech enterprise.", kHteRules);
   auto& h =
       t.add("firms.high_tech_rd_intensity", &p.high_tech_rd_intensity, 0, 1, "share of revenue",
-            "Least R&D intensity of a high-tech enterprise with annual revenue below "
-            "50M / 50-200M / above 200M yuan.",
+            "Least R&D intensity of a high-tech enterprise with annual revenue up to "
+            "50M / up to 200M / above 200M yuan.",
             kHteRules);
   h.min_items = h.max_items = 3;
   t.add("firms.above_size_revenue", &p.above_size_revenue, 0, 1e6, "M yuan/year",

@@ -39,6 +39,7 @@ struct MarketParams {
   std::vector<double> sector_weights{0.30, 0.20, 0.25, 0.15, 0.10};
   std::vector<double> sector_growth{0.030, 0.025, 0.015, 0.015, 0.025};
   double revenue_volatility = 0.20;
+  double growth_size_drag = 0.015;
   double gross_margin = 0.50;
   double wage = 0.05;
   double revenue_per_employee = 0.30;
