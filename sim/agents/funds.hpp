@@ -57,6 +57,12 @@ struct FundStore {
 
   std::size_t size() const { return key.size(); }
   AgentId add(const NewFund& f);
+  template <class F>
+  void for_each_column(F&& f) {
+    f(key), f(vertex), f(type), f(manager), f(predecessor), f(vintage), f(committed), f(sector);
+    f(round_mask), f(status), f(closed_quarter), f(uninvested), f(reserve), f(invested), f(fees);
+    f(distributions), f(nav), f(deals), f(exits), f(write_offs), f(succeeded);
+  }
   bool invests_in(AgentId f, int round) const {
     return (round_mask[static_cast<std::size_t>(f)] >> round) & 1u;
   }

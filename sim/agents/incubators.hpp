@@ -34,6 +34,11 @@ struct IncubatorStore {
 
   std::size_t size() const { return key.size(); }
   AgentId add(const NewIncubator& n);
+  template <class F>
+  void for_each_column(F&& f) {
+    f(key), f(vertex), f(capacity), f(service_quality), f(op), f(tier), f(tenants);
+    f(admitted_total), f(graduated_total), f(left_total), f(graduated_year);
+  }
 };
 
 std::string_view to_string(Operator o);

@@ -64,6 +64,10 @@ struct InstitutionStore {
 
   std::size_t size() const { return key.size(); }
   AgentId add(LineageKey k, InstitutionKind kd);
+  template <class F>
+  void for_each_column(F&& f) {
+    f(key), f(kind), f(pilot), f(transfers), f(failures), f(liability);
+  }
 };
 
 std::string_view to_string(Career c);
