@@ -1,7 +1,7 @@
 // Financing: firms short of runway seek a round sized to their plans; funds
 // screen a limited number of them (their own portfolio first, then deal flow
 // from the graph: tenants of affiliated incubators and co-investors'
-// portfolios, then open search in the round/sector pool) with noisy due
+// portfolio firms, then open search in the round/sector pool) with noisy due
 // diligence and make offers within their capital. Each firm takes offers
 // best signal first; a lead short of the round invites its co-investment
 // partners (syndication). Offers are made in parallel per fund and sorted;
@@ -131,8 +131,9 @@ class FundScreening {
     });
     if (new_room_ <= 0) return;
     budget_ = tp.screening_capacity;
-    // Deal flow from the graph: affiliated incubators' tenants, then
-    // co-investors' portfolio firms (referrals).
+    // Deal flow from the graph, in the order the fund's ties formed:
+    // affiliated incubators' tenants and co-investors' portfolio firms
+    // (referrals). Follow-ons above ignore the fund's round focus (pro-rata).
     st_.graph.for_each_tie(Fu.vertex[g_], [&](auto v, const TieInfo& t, auto) {
       if (budget_ <= 0) return;
       if (t.type == TieType::affiliation)
