@@ -44,9 +44,10 @@ int run(const RunArgs& a, const Context& ctx) {
     summary = run_to_file(request, &bar);
   }
   if (!a.quiet) {
-    std::cout << "incubsim run: " << request.scenario_name << ", seed "
-              << request.scenario.simulation.seed << ", " << request.scenario.simulation.quarters
-              << " quarters, " << request.threads << " thread(s)\n\n";
+    const auto& sim = request.scenario.simulation;
+    std::cout << "incubsim run: " << request.scenario_name << ", seed " << sim.seed << ", "
+              << sim.quarters << " quarters recorded after " << sim.burn_in << " burn-in, "
+              << request.threads << " thread(s)\n\n";
     print_run_summary(std::cout, summary);
     std::printf("\nwrote %s (%lld events) in %.2f s\n", summary.output.string().c_str(),
                 static_cast<long long>(summary.events), summary.seconds);
