@@ -141,11 +141,17 @@ struct RunWriter::Impl {
   h5::Group types;
   std::map<std::string, StoredEnum, std::less<>> enums;
 
-  std::vector<MetricDef> metrics;
-  h5::Dataset quarter_column;
-  std::vector<h5::Dataset> metric_columns;
-  std::vector<std::int32_t> pending_quarters;
-  std::vector<double> pending_values;  // row-major: pending quarters x metrics
+  // A group of per-quarter columns: /timeseries, and the ledgers that policy
+  // instruments add (/policy/<name>).
+  struct Series {
+    std::vector<MetricDef> metrics;
+    h5::Dataset quarter_column;
+    std::vector<h5::Dataset> metric_columns;
+    std::vector<std::int32_t> pending_quarters;
+    std::vector<double> pending_values;  // row-major: pending quarters x metrics
+  };
+  std::vector<Series> series;      // series[0] is /timeseries
+  std::vector<MetricDef> metrics;  // of /timeseries, until create_timeseries() moves them
 
   const StoredEnum* phase_enum = nullptr;
   const StoredEnum* kind_enum = nullptr;
@@ -188,15 +194,19 @@ struct RunWriter::Impl {
     h5::write_attribute(r, "hostname", p.hostname);
   }
 
-  void create_timeseries() {
-    const h5::Group group = h5::open_or_create_group(root(), "/timeseries");
-    quarter_column = h5::create_column(group.get(), "quarter", h5::TypeOf<std::int32_t>::file(),
-                                       kTimeseriesChunkRows);
-    h5::write_attribute(quarter_column.get(), "unit", std::string_view("quarter"));
-    h5::write_attribute(quarter_column.get(), "description",
+  void create_timeseries() { create_series("/timeseries", std::move(metrics)); }
+
+  std::size_t create_series(const std::string& path, std::vector<MetricDef> defs) {
+    Series out;
+    out.metrics = std::move(defs);
+    const h5::Group group = h5::open_or_create_group(root(), path);
+    out.quarter_column = h5::create_column(group.get(), "quarter", h5::TypeOf<std::int32_t>::file(),
+                                           kTimeseriesChunkRows);
+    h5::write_attribute(out.quarter_column.get(), "unit", std::string_view("quarter"));
+    h5::write_attribute(out.quarter_column.get(), "description",
                         std::string_view("simulated quarter of this row"));
-    h5::write_attribute(quarter_column.get(), "kind", std::string_view("index"));
-    for (const MetricDef& metric : metrics) {
+    h5::write_attribute(out.quarter_column.get(), "kind", std::string_view("index"));
+    for (const MetricDef& metric : out.metrics) {
       check_name(metric.name, "metric");
       if (metric.name == "quarter") throw Error("metric name 'quarter' is reserved");
       const hid_t type = metric.kind == MetricKind::count ? h5::TypeOf<std::int64_t>::file()
@@ -207,10 +217,12 @@ struct RunWriter::Impl {
       h5::write_attribute(column.get(), "kind", std::string_view(kind_name(metric.kind)));
       h5::write_attribute(column.get(), "temporal",
                           std::string_view(metric.temporal == Temporal::stock ? "stock" : "flow"));
-      metric_columns.push_back(std::move(column));
+      out.metric_columns.push_back(std::move(column));
     }
-    pending_quarters.reserve(kTimeseriesChunkRows);
-    pending_values.reserve(kTimeseriesChunkRows * metrics.size());
+    out.pending_quarters.reserve(kTimeseriesChunkRows);
+    out.pending_values.reserve(kTimeseriesChunkRows * out.metrics.size());
+    series.push_back(std::move(out));
+    return series.size() - 1;
   }
 
   h5::Dataset event_column(hid_t group, const char* name, hid_t type, const char* unit,
@@ -251,25 +263,29 @@ struct RunWriter::Impl {
   }
 
   void flush_timeseries() {
-    if (pending_quarters.empty()) return;
-    append(quarter_column, pending_quarters);
-    const std::size_t rows = pending_quarters.size();
-    const std::size_t width = metrics.size();
+    for (Series& one : series) flush_series(one);
+  }
+
+  void flush_series(Series& one) {
+    if (one.pending_quarters.empty()) return;
+    append(one.quarter_column, one.pending_quarters);
+    const std::size_t rows = one.pending_quarters.size();
+    const std::size_t width = one.metrics.size();
     std::vector<double> amounts(rows);
     std::vector<std::int64_t> counts(rows);
     for (std::size_t m = 0; m < width; ++m) {
-      if (metrics[m].kind == MetricKind::count) {
+      if (one.metrics[m].kind == MetricKind::count) {
         for (std::size_t r = 0; r < rows; ++r) {
-          counts[r] = std::llround(pending_values[r * width + m]);
+          counts[r] = std::llround(one.pending_values[r * width + m]);
         }
-        append(metric_columns[m], counts);
+        append(one.metric_columns[m], counts);
       } else {
-        for (std::size_t r = 0; r < rows; ++r) amounts[r] = pending_values[r * width + m];
-        append(metric_columns[m], amounts);
+        for (std::size_t r = 0; r < rows; ++r) amounts[r] = one.pending_values[r * width + m];
+        append(one.metric_columns[m], amounts);
       }
     }
-    pending_quarters.clear();
-    pending_values.clear();
+    one.pending_quarters.clear();
+    one.pending_values.clear();
   }
 
   void flush_events() {
@@ -344,21 +360,36 @@ RunWriter::Impl& RunWriter::open_impl(const char* operation) {
 }
 
 void RunWriter::append_quarter(std::int32_t quarter, std::span<const double> values) {
-  Impl& impl = open_impl("append_quarter");
-  if (values.size() != impl.metrics.size()) {
-    throw Error("append_quarter: got " + std::to_string(values.size()) + " values for " +
-                std::to_string(impl.metrics.size()) + " metrics");
+  append_series(0, quarter, values);
+}
+
+std::size_t RunWriter::add_series(const std::string& group_path, std::vector<MetricDef> metrics) {
+  Impl& impl = open_impl("add_series");
+  std::size_t id = 0;
+  or_discard([&] { id = impl.create_series(group_path, std::move(metrics)); });
+  return id;
+}
+
+void RunWriter::append_series(std::size_t series, std::int32_t quarter,
+                              std::span<const double> values) {
+  Impl& impl = open_impl("append_series");
+  if (series >= impl.series.size())
+    throw Error("append_series: no series " + std::to_string(series));
+  Impl::Series& one = impl.series[series];
+  if (values.size() != one.metrics.size()) {
+    throw Error("append_series: got " + std::to_string(values.size()) + " values for " +
+                std::to_string(one.metrics.size()) + " metrics");
   }
   for (std::size_t m = 0; m < values.size(); ++m) {
-    if (impl.metrics[m].kind == MetricKind::count && !std::isfinite(values[m])) {
-      throw Error("append_quarter: count metric '" + impl.metrics[m].name +
+    if (one.metrics[m].kind == MetricKind::count && !std::isfinite(values[m])) {
+      throw Error("append_series: count metric '" + one.metrics[m].name +
                   "' is not finite in quarter " + std::to_string(quarter));
     }
   }
   or_discard([&] {
-    impl.pending_quarters.push_back(quarter);
-    impl.pending_values.insert(impl.pending_values.end(), values.begin(), values.end());
-    if (impl.pending_quarters.size() >= kTimeseriesChunkRows) impl.flush_timeseries();
+    one.pending_quarters.push_back(quarter);
+    one.pending_values.insert(one.pending_values.end(), values.begin(), values.end());
+    if (one.pending_quarters.size() >= kTimeseriesChunkRows) impl.flush_series(one);
   });
 }
 

@@ -48,6 +48,14 @@ class RunWriter {
   /// the order of the metrics given to the constructor.
   void append_quarter(std::int32_t quarter, std::span<const double> values);
 
+  /// Adds another group of per-quarter columns (e.g. "/policy/grants"),
+  /// written like /timeseries; returns its id for append_series. /timeseries
+  /// itself is series 0.
+  std::size_t add_series(const std::string& group_path, std::vector<MetricDef> metrics);
+
+  /// Appends one row to a series added with add_series.
+  void append_series(std::size_t series, std::int32_t quarter, std::span<const double> values);
+
   /// Appends events to /events.
   void append_events(std::span<const Event> events);
 

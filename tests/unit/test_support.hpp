@@ -6,6 +6,7 @@
 #include <fstream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "scenario/scenario.hpp"
 
@@ -38,6 +39,9 @@ class ScratchDir {
   }
   ~ScratchDir() {
     std::error_code ec;
+    // A test may have made the directory read-only; make it removable.
+    std::filesystem::permissions(path_, std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::add, ec);
     std::filesystem::remove_all(path_, ec);
   }
   ScratchDir(const ScratchDir&) = delete;
@@ -45,6 +49,14 @@ class ScratchDir {
 
   const std::filesystem::path& path() const { return path_; }
   std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+  /// Names of the entries in the directory.
+  std::vector<std::string> entries() const {
+    std::vector<std::string> names;
+    for (const auto& entry : std::filesystem::directory_iterator(path_))
+      names.push_back(entry.path().filename().string());
+    return names;
+  }
 
   /// Writes `text` to `name` (relative to the directory) and returns its path.
   std::filesystem::path write(const std::string& name, const std::string& text) const {

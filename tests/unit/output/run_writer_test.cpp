@@ -440,3 +440,38 @@ TEST(RunWriter, CoreEventSchemaNamesEveryEnumerator) {
 
 }  // namespace
 }  // namespace incubsim::output
+
+namespace incubsim::output {
+namespace {
+
+TEST(RunWriterSeries, ExtraSeriesAreWrittenLikeTheTimeseries) {
+  test_support::TempDir dir;
+  const auto path = dir / "series.h5";
+  {
+    RunWriter w(path, test_support::sample_provenance(), test_support::sample_metrics(),
+                core_event_schema());
+    const std::size_t ledger = w.add_series(
+        "/policy/grants", {{"spend", MetricKind::amount, "M yuan", "spent", Temporal::flow},
+                           {"grants", MetricKind::count, "grants", "awarded", Temporal::flow}});
+    EXPECT_EQ(ledger, 1u);
+    const std::vector<double> row{3, 1.5, 0.5};
+    for (std::int32_t q = 0; q < 70; ++q) {  // more than one chunk
+      w.append_quarter(q, row);
+      const std::vector<double> l{0.25 * q, static_cast<double>(q % 3)};
+      w.append_series(ledger, q, l);
+    }
+    EXPECT_THROW(w.append_series(ledger, 70, std::vector<double>{1.0}), Error);
+    w.finish();
+  }
+  const auto spend = read_column(path, "/policy/grants/spend");
+  const auto grants = read_column(path, "/policy/grants/grants");
+  const auto quarter = read_column(path, "/policy/grants/quarter");
+  ASSERT_EQ(spend.size(), 70u);
+  EXPECT_DOUBLE_EQ(spend[69], 0.25 * 69);
+  EXPECT_DOUBLE_EQ(grants[5], 2.0);
+  EXPECT_DOUBLE_EQ(quarter[69], 69.0);
+  EXPECT_EQ(read_column(path, "/timeseries/firms_alive").size(), 70u);
+}
+
+}  // namespace
+}  // namespace incubsim::output
