@@ -40,6 +40,13 @@ AgentId FirmStore::add(const NewFirm& f) {
   tech_sme.push_back(0);
   high_tech.push_back(0);
   above_size.push_back(0);
+  loan_balance.push_back(0.0);
+  loan_due.push_back(-1);
+  secondees.push_back(0);
+  policy_dev_boost.push_back(0.0);
+  policy_ip_boost.push_back(0.0);
+  grants_received.push_back(0.0);
+  tax_benefits.push_back(0.0);
   return id;
 }
 
@@ -69,6 +76,7 @@ std::string_view to_string(Origin o) {
     case Origin::initial: return "initial";
     case Origin::independent: return "independent";
     case Origin::spinoff: return "spinoff";
+    case Origin::programme: return "programme";
   }
   return "unknown";
 }

@@ -26,8 +26,8 @@ enum class FirmStatus : std::uint8_t { alive = 0, dead = 1, acquired = 2, listed
 inline constexpr int kFirmStatusCount = 4;
 
 /// How the firm came to exist.
-enum class Origin : std::uint8_t { initial = 0, independent = 1, spinoff = 2 };
-inline constexpr int kOriginCount = 3;
+enum class Origin : std::uint8_t { initial = 0, independent = 1, spinoff = 2, programme = 3 };
+inline constexpr int kOriginCount = 4;
 
 /// Value of FirmStore::last_round before any round.
 inline constexpr std::int8_t kNoRound = -1;
@@ -89,6 +89,14 @@ struct FirmStore {
   std::vector<std::uint8_t> tech_sme;
   std::vector<std::uint8_t> high_tech;
   std::vector<std::uint8_t> above_size;
+  // Set by policy instruments (zero when none acts)
+  std::vector<double> loan_balance;      // index loan outstanding
+  std::vector<Quarter> loan_due;         // quarter the loan is repaid (-1: none)
+  std::vector<std::int32_t> secondees;   // seconded researchers hosted now
+  std::vector<double> policy_dev_boost;  // development speed multiplier - 1
+  std::vector<double> policy_ip_boost;   // IP-per-R&D multiplier - 1
+  std::vector<double> grants_received;   // project and programme grants, total
+  std::vector<double> tax_benefits;      // tax forgone in the firm's favour, total
 
   std::size_t size() const { return key.size(); }
   bool alive(AgentId id) const { return status[static_cast<std::size_t>(id)] == FirmStatus::alive; }
@@ -104,7 +112,8 @@ struct FirmStore {
     f(costs), f(rd_spend), f(rd_total), f(employees), f(cash), f(planned_burn), f(last_round);
     f(rounds_raised), f(raised_total), f(valuation), f(dilution_factor), f(seeking), f(ask);
     f(incubator), f(incubated_since), f(ever_incubated), f(graduated), f(tech_sme), f(high_tech);
-    f(above_size);
+    f(above_size), f(loan_balance), f(loan_due), f(secondees), f(policy_dev_boost);
+    f(policy_ip_boost), f(grants_received), f(tax_benefits);
   }
   /// Appends a firm and returns its id; `vertex` is set by the caller.
   AgentId add(const NewFirm& f);

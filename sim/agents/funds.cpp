@@ -25,6 +25,8 @@ AgentId FundStore::add(const NewFund& f) {
   exits.push_back(0);
   write_offs.push_back(0);
   succeeded.push_back(0);
+  hurdle_shift.push_back(f.hurdle_shift);
+  public_capital.push_back(f.public_capital);
   return id;
 }
 

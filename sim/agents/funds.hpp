@@ -30,6 +30,8 @@ struct NewFund {
   std::int16_t sector = kAllSectors;
   std::uint8_t round_mask = 0;  // bit r set: invests in Round r
   double reserve_share = 0.0;
+  double hurdle_shift = 0.0;    // lowers the type's hurdle (policy mandate)
+  double public_capital = 0.0;  // part of `committed` that is public money
 };
 
 struct FundStore {
@@ -54,6 +56,8 @@ struct FundStore {
   std::vector<std::int32_t> exits;
   std::vector<std::int32_t> write_offs;
   std::vector<std::uint8_t> succeeded;  // raised a successor fund
+  std::vector<double> hurdle_shift;     // lowers the type's hurdle (policy mandate)
+  std::vector<double> public_capital;   // public part of committed capital
 
   std::size_t size() const { return key.size(); }
   AgentId add(const NewFund& f);
@@ -61,7 +65,8 @@ struct FundStore {
   void for_each_column(F&& f) {
     f(key), f(vertex), f(type), f(manager), f(predecessor), f(vintage), f(committed), f(sector);
     f(round_mask), f(status), f(closed_quarter), f(uninvested), f(reserve), f(invested), f(fees);
-    f(distributions), f(nav), f(deals), f(exits), f(write_offs), f(succeeded);
+    f(distributions), f(nav), f(deals), f(exits), f(write_offs), f(succeeded), f(hurdle_shift);
+    f(public_capital);
   }
   bool invests_in(AgentId f, int round) const {
     return (round_mask[static_cast<std::size_t>(f)] >> round) & 1u;

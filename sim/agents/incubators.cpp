@@ -15,6 +15,7 @@ AgentId IncubatorStore::add(const NewIncubator& n) {
   graduated_total.push_back(0);
   left_total.push_back(0);
   graduated_year.push_back(0);
+  policy_quality_boost.push_back(0.0);
   return id;
 }
 

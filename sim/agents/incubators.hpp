@@ -31,6 +31,13 @@ struct IncubatorStore {
   std::vector<std::int32_t> graduated_total;
   std::vector<std::int32_t> left_total;      // left at max stay or on death
   std::vector<std::int32_t> graduated_year;  // since the last tier review
+  std::vector<double> policy_quality_boost;  // service quality added by policy now
+
+  /// Service quality tenants receive now (base plus policy, at most 1).
+  double effective_quality(std::size_t i) const {
+    const double q = service_quality[i] + policy_quality_boost[i];
+    return q < 1.0 ? q : 1.0;
+  }
 
   std::size_t size() const { return key.size(); }
   AgentId add(const NewIncubator& n);
@@ -38,6 +45,7 @@ struct IncubatorStore {
   void for_each_column(F&& f) {
     f(key), f(vertex), f(capacity), f(service_quality), f(op), f(tier), f(tenants);
     f(admitted_total), f(graduated_total), f(left_total), f(graduated_year);
+    f(policy_quality_boost);
   }
 };
 

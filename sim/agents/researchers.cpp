@@ -18,6 +18,8 @@ AgentId ResearcherStore::add(const NewResearcher& r) {
   spinoffs.push_back(0);
   failures.push_back(0);
   liability.push_back(0.0);
+  host_firm.push_back(kNoAgent);
+  secondment_end.push_back(-1);
   return id;
 }
 

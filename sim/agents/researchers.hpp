@@ -43,7 +43,9 @@ struct ResearcherStore {
   std::vector<std::int32_t> licences;
   std::vector<std::int32_t> spinoffs;
   std::vector<std::int32_t> failures;
-  std::vector<double> liability;  // total liability incurred
+  std::vector<double> liability;   // total liability incurred
+  std::vector<AgentId> host_firm;  // firm hosting a secondment (kNoAgent: none)
+  std::vector<Quarter> secondment_end;
 
   std::size_t size() const { return key.size(); }
   AgentId add(const NewResearcher& r);
@@ -51,6 +53,7 @@ struct ResearcherStore {
   void for_each_column(F&& f) {
     f(key), f(institution), f(sector), f(vertex), f(productivity), f(risk_aversion), f(career);
     f(entered), f(left), f(inventions), f(licences), f(spinoffs), f(failures), f(liability);
+    f(host_firm), f(secondment_end);
   }
 };
 

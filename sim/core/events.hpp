@@ -30,8 +30,20 @@ enum class EventKind : std::uint8_t {
   tier_change = 16,        // actor incubator; detail = new tier
   researcher_entry = 17,   // actor researcher
   researcher_exit = 18,    // actor researcher
+  // Policy instruments
+  insured_transfer = 19,    // actor researcher, target firm; amount premium paid; detail kind
+  insurance_claim = 20,     // actor researcher, target firm; amount claim paid
+  grant_awarded = 21,       // target firm; amount grant
+  loan_issued = 22,         // target firm; amount lent
+  loan_repaid = 23,         // target firm; amount repaid
+  loan_default = 24,        // target firm; amount written off
+  secondment_started = 25,  // actor researcher, target firm
+  secondment_ended = 26,    // actor researcher, target firm
+  places_added = 27,        // actor incubator; amount places
+  operator_converted = 28,  // actor incubator
+  policy_award = 29,        // actor incubator or firm; amount; detail 0 tier, 1 high-tech
 };
-inline constexpr int kEventKindCount = 19;
+inline constexpr int kEventKindCount = 30;
 
 std::string_view to_string(EventKind kind);
 /// What the actor, target, amount and detail of an event of this kind mean.

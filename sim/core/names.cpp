@@ -58,6 +58,17 @@ std::string_view to_string(EventKind kind) {
     case EventKind::tier_change: return "tier_change";
     case EventKind::researcher_entry: return "researcher_entry";
     case EventKind::researcher_exit: return "researcher_exit";
+    case EventKind::insured_transfer: return "insured_transfer";
+    case EventKind::insurance_claim: return "insurance_claim";
+    case EventKind::grant_awarded: return "grant_awarded";
+    case EventKind::loan_issued: return "loan_issued";
+    case EventKind::loan_repaid: return "loan_repaid";
+    case EventKind::loan_default: return "loan_default";
+    case EventKind::secondment_started: return "secondment_started";
+    case EventKind::secondment_ended: return "secondment_ended";
+    case EventKind::places_added: return "places_added";
+    case EventKind::operator_converted: return "operator_converted";
+    case EventKind::policy_award: return "policy_award";
   }
   return "unknown";
 }
@@ -103,6 +114,23 @@ std::string_view describe(EventKind kind) {
       return "actor: incubator; amount: new service quality; detail: new tier";
     case EventKind::researcher_entry: return "actor: new researcher";
     case EventKind::researcher_exit: return "actor: researcher who retired or left";
+    case EventKind::insured_transfer:
+      return "actor: researcher; target: firm; amount: premium the researcher's side pays; "
+             "detail: 0 licence, 1 spin-off";
+    case EventKind::insurance_claim:
+      return "actor: researcher; target: firm; amount: claim the insurer paid";
+    case EventKind::grant_awarded: return "target: firm; amount: project grant";
+    case EventKind::loan_issued: return "target: firm; amount: index loan";
+    case EventKind::loan_repaid: return "target: firm; amount: principal repaid";
+    case EventKind::loan_default: return "target: firm; amount: principal written off";
+    case EventKind::secondment_started: return "actor: researcher; target: host firm";
+    case EventKind::secondment_ended: return "actor: researcher; target: host firm";
+    case EventKind::places_added: return "actor: incubator; amount: places added";
+    case EventKind::operator_converted:
+      return "actor: incubator now run by a professional operator";
+    case EventKind::policy_award:
+      return "actor: incubator (detail 0, tier promotion) or firm (detail 1, new high-tech "
+             "certificate); amount: award";
   }
   return "";
 }

@@ -176,6 +176,7 @@ MetricRow compute_metrics(const WorldState& st) {
   set(Metric::incubator_exits, static_cast<double>(fl.incubator_exits));
   set(Metric::incubators_provincial_plus, static_cast<double>(provincial));
   set(Metric::certifications, static_cast<double>(fl.certifications));
+  set(Metric::policy_spend, fl.policy_spend);
 
   const auto& g = st.graph;
   set(Metric::ties_total, static_cast<double>(g.tie_count()));

@@ -89,6 +89,7 @@ namespace incubsim {
   X(incubators_provincial_plus, count, stock, "incubators",                                        \
     "Incubators of provincial tier or above")                                                      \
   X(certifications, count, flow, "certificates", "Certificates newly granted (all kinds)")         \
+  X(policy_spend, amount, flow, "M yuan", "Government spend of all policy instruments")            \
   X(ties_total, count, stock, "ties", "Ties in the graph")                                         \
   X(ties_tenancy, count, stock, "ties", "Firm-incubator ties")                                     \
   X(ties_investment, count, stock, "ties", "Fund-firm ties")                                       \

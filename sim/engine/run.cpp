@@ -54,6 +54,11 @@ RunSummary run_to_file(const RunRequest& request, RunObserver* observer) {
                            output::core_event_schema());
   Simulation sim(sc, request.threads);
   sim.initialize();
+  // Every instrument's ledger (zeros when it is off) and the government total.
+  std::vector<std::size_t> ledgers;
+  for (auto& series : sim.policies().ledger_schema())
+    ledgers.push_back(writer.add_series(series.group, std::move(series.columns)));
+  std::vector<std::vector<double>> ledger_rows;
   RunSummary summary;
   const auto wanted = snapshot_quarters(sc.simulation.burn_in, sc.simulation.quarters);
   const auto& defs = metric_defs();
@@ -63,6 +68,9 @@ RunSummary run_to_file(const RunRequest& request, RunObserver* observer) {
     const MetricRow& row = sim.step();
     if (sim.last_quarter_recorded()) {
       writer.append_quarter(q, row);
+      sim.policies().ledger_rows(ledger_rows);
+      for (std::size_t k = 0; k < ledgers.size(); ++k)
+        writer.append_series(ledgers[k], q, ledger_rows[k]);
       if (sc.simulation.record_events) writer.append_events(sim.events());
       summary.events += static_cast<std::int64_t>(sim.events().size());
       for (std::size_t m = 0; m < defs.size(); ++m)

@@ -4,6 +4,7 @@
 
 #include "engine/metrics.hpp"
 #include "engine/tables.hpp"
+#include "policy/policy_set.hpp"
 
 namespace incubsim {
 namespace {
@@ -61,8 +62,21 @@ std::string format_output_schema_markdown() {
   }
   SchemaSink sink;
   const WorldState empty;
-  build_final_tables(sink, empty, Scenario{});
+  const Scenario defaults;
+  build_final_tables(sink, empty, defaults);
   out << sink.out.str();
+  out << "\n### `/policy/<instrument>` and `/policy/government`\n\n"
+      << "One row per recorded quarter, like `/timeseries` (column `quarter` first); every "
+         "instrument's ledger is written, with zeros while it is off. See docs/policies.md.\n";
+  const PolicySet policies(defaults);
+  for (const auto& series : policies.ledger_schema()) {
+    out << "\n#### `" << series.group << "`\n\n| column | kind | temporal | unit | meaning |\n"
+        << "|---|---|---|---|---|\n";
+    for (const auto& m : series.columns)
+      out << "| `" << m.name << "` | " << kind_name(m.kind) << " | "
+          << (m.temporal == output::Temporal::stock ? "stock" : "flow") << " | " << m.unit << " | "
+          << m.doc << " |\n";
+  }
   return out.str();
 }
 

@@ -10,10 +10,10 @@ Simulation::Simulation(Scenario scenario, int threads)
     : scenario_(std::move(scenario)),
       streams_(static_cast<std::uint64_t>(scenario_.simulation.seed)),
       executor_(threads),
-      transfer_policy_(std::make_unique<NoTransferCover>()) {}
+      policies_(std::make_unique<PolicySet>(scenario_)) {}
 
 void Simulation::set_transfer_policy(std::unique_ptr<TransferLiabilityPolicy> policy) {
-  transfer_policy_ = policy ? std::move(policy) : std::make_unique<NoTransferCover>();
+  policies_->set_transfer_liability_override(std::move(policy));
 }
 
 void Simulation::initialize() {
@@ -21,13 +21,19 @@ void Simulation::initialize() {
   initialized_ = true;
   next_ = kSetupQuarter;
   run_phase(Phase::setup);
+  {
+    const PhaseContext ctx(scenario_, streams_,
+                           Policies{&policies_->transfer_liability(), policies_.get()},
+                           kSetupQuarter, Phase::setup, state_.events);
+    policies_->initialize(state_, ctx);
+  }
   next_ = 0;
   refresh_alive_firms(state_);
   state_.events.clear();
 }
 
 void Simulation::run_phase(Phase phase) {
-  Policies policies{transfer_policy_.get()};
+  Policies policies{&policies_->transfer_liability(), policies_.get()};
   const PhaseContext ctx(scenario_, streams_, policies, next_, phase, state_.events);
   incubsim::run_phase(state_, ctx);
   // Births (entry) and exits (outcomes) change who is alive; later phases
@@ -40,8 +46,10 @@ const MetricRow& Simulation::step() {
   if (finished()) throw Error("Simulation::step called after the last quarter");
   state_.flows = QuarterFlows{};
   state_.events.clear();
+  policies_->start_quarter(next_);
   executor_.run([&] {
     for (const Phase phase : kQuarterSchedule) run_phase(phase);
+    state_.flows.policy_spend = policies_->quarter_spend();
     last_ = compute_metrics(state_);
   });
   ++next_;

@@ -8,6 +8,7 @@
 #include "core/random.hpp"
 #include "engine/metrics.hpp"
 #include "engine/state.hpp"
+#include "policy/policy_set.hpp"
 #include "policy/transfer_liability.hpp"
 #include "scenario/scenario.hpp"
 
@@ -34,8 +35,12 @@ class Simulation {
   const std::vector<Event>& events() const { return state_.events; }
   int threads() const { return executor_.threads(); }
 
-  /// Replaces the transfer-liability policy (default: no cover).
+  /// Replaces the transfer-liability policy (default: the scenario's
+  /// insurance instrument, which offers no cover when disabled).
   void set_transfer_policy(std::unique_ptr<TransferLiabilityPolicy> policy);
+
+  /// The policy instruments and their ledgers.
+  const PolicySet& policies() const { return *policies_; }
 
  private:
   void run_phase(Phase phase);
@@ -44,7 +49,7 @@ class Simulation {
   StreamFactory streams_;
   Executor executor_;
   WorldState state_;
-  std::unique_ptr<TransferLiabilityPolicy> transfer_policy_;
+  std::unique_ptr<PolicySet> policies_;
   Quarter next_ = 0;
   bool initialized_ = false;
   MetricRow last_{};

@@ -52,7 +52,8 @@ struct QuarterFlows {
   std::int64_t funds_opened = 0;
   std::int64_t funds_closed = 0;
   std::int64_t certifications = 0;
-  double revenue = 0.0;  // of every firm that operated this quarter
+  double policy_spend = 0.0;  // all instruments' government spend
+  double revenue = 0.0;       // of every firm that operated this quarter
   double rd_spend = 0.0;
   std::int64_t researcher_entries = 0;
   std::int64_t researcher_exits = 0;

@@ -120,6 +120,11 @@ void firms_table(TableSink& w, const WorldState& st, const Enums& e) {
   t.column("tech_sme", F.tech_sme, "flag", "Certified tech-based SME at the last review");
   t.column("high_tech", F.high_tech, "flag", "Certified high-tech enterprise at the last review");
   t.column("above_size", F.above_size, "flag", "Above designated size at the last review");
+  t.column("loan_balance", F.loan_balance, "M yuan", "Index loan outstanding");
+  t.column("secondees", F.secondees, "researchers", "Seconded researchers hosted at the end");
+  t.column("grants_received", F.grants_received, "M yuan", "Project and programme grants received");
+  t.column("tax_benefits", F.tax_benefits, "M yuan",
+           "Tax forgone in the firm's favour (R&D incentives)");
   w.table("/agents/firms", t.view());
 }
 
@@ -140,6 +145,7 @@ void researchers_table(TableSink& w, const WorldState& st, const Enums& e) {
   t.column("spinoffs", R.spinoffs, "transfers", "Spin-offs founded");
   t.column("failures", R.failures, "transfers", "Transfers that failed within the window");
   t.column("liability", R.liability, "M yuan", "Liability borne for failed transfers");
+  t.column("host_firm", R.host_firm, "-", "Firm hosting a current secondment (-1: none)");
   w.table("/agents/researchers", t.view());
 
   const auto& In = st.institutions;
@@ -166,6 +172,8 @@ void incubators_table(TableSink& w, const WorldState& st, const Enums& e) {
   t.column("graduated_total", I.graduated_total, "firms",
            "Tenants graduated (incl. acquired/listed)");
   t.column("left_total", I.left_total, "firms", "Tenants that left at the maximum stay or died");
+  t.column("policy_quality_boost", I.policy_quality_boost, "quality",
+           "Service quality added by policy at the end");
   w.table("/agents/incubators", t.view());
 }
 
@@ -197,6 +205,8 @@ void funds_table(TableSink& w, const WorldState& st, const Enums& e) {
       "dpi", Fu.size(), [&](std::size_t g) { return Fu.dpi(static_cast<AgentId>(g)); }, "x",
       "Distributions to paid-in (realised multiple)");
   t.column("succeeded", Fu.succeeded, "flag", "Raised a successor fund");
+  t.column("public_capital", Fu.public_capital, "M yuan", "Public part of committed capital");
+  t.column("hurdle_shift", Fu.hurdle_shift, "sd", "Hurdle lowered by a policy mandate");
   w.table("/agents/funds", t.view());
 }
 

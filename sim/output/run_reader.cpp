@@ -119,7 +119,7 @@ std::vector<double> read_column(const std::filesystem::path& file_path,
   const h5::Type type(h5::check_id(H5Dget_type(dataset.get()), dataset.get(),
                                    "cannot read the datatype of '" + dataset_path + "'"));
   const H5T_class_t cls = H5Tget_class(type.get());
-  if (cls != H5T_INTEGER && cls != H5T_FLOAT) {
+  if (cls != H5T_INTEGER && cls != H5T_FLOAT && cls != H5T_ENUM) {
     throw FormatError(name, "dataset '" + dataset_path + "' is " + h5::type_name(type.get()) +
                                 ", not a numeric column");
   }
@@ -132,6 +132,15 @@ std::vector<double> read_column(const std::filesystem::path& file_path,
   }
   std::vector<double> values(dims[0]);
   if (values.empty()) return values;
+  if (cls == H5T_ENUM) {
+    // Enum columns are uint8 codes; HDF5 converts enums only to enums.
+    std::vector<std::uint8_t> codes(dims[0]);
+    h5::check_status(
+        H5Dread(dataset.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, codes.data()),
+        dataset.get(), "cannot read dataset '" + dataset_path + "'");
+    for (std::size_t i = 0; i < codes.size(); ++i) values[i] = codes[i];
+    return values;
+  }
   h5::check_status(
       H5Dread(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
       dataset.get(), "cannot read dataset '" + dataset_path + "'");

@@ -29,7 +29,7 @@ struct RunFileInfo {
 /// major format version is newer than this build reads.
 RunFileInfo read_run_info(const std::filesystem::path& path);
 
-/// Reads a 1-D numeric dataset as doubles (for summaries).
+/// Reads a 1-D numeric or enum dataset as doubles (enums as their codes).
 std::vector<double> read_column(const std::filesystem::path& file, const std::string& dataset);
 
 struct DatasetDifference {

@@ -9,8 +9,11 @@
 
 namespace incubsim {
 
+class PolicySet;
+
 struct Policies {
   TransferLiabilityPolicy* transfer_liability = nullptr;  // never null in a run
+  PolicySet* instruments = nullptr;  // null: no instrument hooks (unit tests of phases)
 };
 
 class PhaseContext {

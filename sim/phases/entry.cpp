@@ -4,6 +4,7 @@
 // spin-offs does not change the draws of independent entrants.
 #include "phases/phases.hpp"
 #include "phases/population.hpp"
+#include "policy/policy_set.hpp"
 
 namespace incubsim {
 namespace {
@@ -64,6 +65,7 @@ void run_entry(WorldState& st, const PhaseContext& ctx) {
     ctx.emit(EventKind::firm_birth, firm_ref(firm), {}, nf.cash,
              static_cast<std::int32_t>(Origin::independent));
   }
+  if (auto* policies = ctx.policies().instruments) policies->after_entry(st, ctx);
 }
 
 }  // namespace incubsim

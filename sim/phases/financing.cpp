@@ -15,6 +15,7 @@
 #include "core/parallel.hpp"
 #include "phases/phases.hpp"
 #include "phases/population.hpp"
+#include "policy/policy_set.hpp"
 
 namespace incubsim {
 namespace {
@@ -107,7 +108,7 @@ double position_cost(const WorldState& st, std::size_t g, std::size_t f) {
 double offer_amount(const WorldState& st, const PhaseContext& ctx, std::size_t g, std::size_t f,
                     double signal, double capital) {
   const auto& tp = ctx.scenario().funds.types[static_cast<std::size_t>(st.funds.type[g])];
-  if (signal < tp.hurdle) return 0.0;
+  if (signal < tp.hurdle - st.funds.hurdle_shift[g]) return 0.0;
   const double room = tp.max_position * st.funds.committed[g] - position_cost(st, g, f);
   const double amount = std::min({tp.round_share * st.firms.ask[f], room, capital});
   return amount > 1e-9 ? amount : 0.0;
@@ -336,13 +337,7 @@ void close_round(WorldState& st, const PhaseContext& ctx, std::size_t f,
   }
 }
 
-}  // namespace
-
-void run_financing(WorldState& st, const PhaseContext& ctx) {
-  DealPool pool;
-  find_seekers(st, ctx, pool);
-  if (pool.seeking.empty()) return;
-
+void close_rounds(WorldState& st, const PhaseContext& ctx, const DealPool& pool) {
   tbb::enumerable_thread_specific<std::vector<Offer>> local;
   parallel_for_each_index(
       st.funds.size(), [&](std::size_t g) { FundScreening(st, ctx, pool, g, local.local()).run(); },
@@ -384,6 +379,15 @@ void run_financing(WorldState& st, const PhaseContext& ctx) {
     }
     close_round(st, ctx, f, takes, total);
   }
+}
+
+}  // namespace
+
+void run_financing(WorldState& st, const PhaseContext& ctx) {
+  DealPool pool;
+  find_seekers(st, ctx, pool);
+  if (!pool.seeking.empty()) close_rounds(st, ctx, pool);
+  if (auto* policies = ctx.policies().instruments) policies->after_financing(st, ctx);
 }
 
 }  // namespace incubsim

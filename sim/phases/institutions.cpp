@@ -8,6 +8,7 @@
 #include "core/parallel.hpp"
 #include "phases/phases.hpp"
 #include "phases/population.hpp"
+#include "policy/policy_set.hpp"
 
 namespace incubsim {
 namespace {
@@ -144,14 +145,17 @@ void researcher_turnover(WorldState& st, const PhaseContext& ctx) {
 void tier_review(WorldState& st, const PhaseContext& ctx) {
   const auto& p = ctx.scenario().incubators;
   auto& I = st.incubators;
+  const auto* policies = ctx.policies().instruments;
+  const double threshold = p.promotion_graduates_per_slot *
+                           (policies ? policies->promotion_threshold_factor(ctx.quarter()) : 1.0);
   for (std::size_t i = 0; i < I.size(); ++i) {
     const double rate = static_cast<double>(I.graduated_year[i]) / std::max(1, I.capacity[i]);
     I.graduated_year[i] = 0;
     int tier = static_cast<int>(I.tier[i]);
-    if (rate >= p.promotion_graduates_per_slot && tier + 1 < kTierCount) {
+    if (rate >= threshold && tier + 1 < kTierCount) {
       ++tier;
       I.service_quality[i] = std::min(1.0, I.service_quality[i] + p.tier_quality_step);
-    } else if (rate < p.promotion_graduates_per_slot / 3.0 && tier > 0) {
+    } else if (rate < threshold / 3.0 && tier > 0) {
       --tier;
       I.service_quality[i] = std::max(0.0, I.service_quality[i] - p.tier_quality_step);
     } else {
@@ -209,6 +213,7 @@ void run_institutions(WorldState& st, const PhaseContext& ctx) {
     tier_review(st, ctx);
     certify(st, ctx);
   }
+  if (auto* policies = ctx.policies().instruments) policies->after_institutions(st, ctx);
 }
 
 }  // namespace incubsim

@@ -32,7 +32,7 @@ void operate(WorldState& st, const PhaseContext& ctx, std::size_t f, double alli
   auto& F = st.firms;
   const bool tenant = F.incubator[f] != kNoAgent;
   const double service =
-      tenant ? st.incubators.service_quality[static_cast<std::size_t>(F.incubator[f])] : 0.0;
+      tenant ? st.incubators.effective_quality(static_cast<std::size_t>(F.incubator[f])) : 0.0;
 
   // Staffing: towards what revenue supports, or what the last round funds.
   const double fixed = p.fixed_cost * (tenant ? 1.0 - sc.incubators.rent_subsidy : 1.0);
@@ -58,11 +58,11 @@ void operate(WorldState& st, const PhaseContext& ctx, std::size_t f, double alli
     const double rd_ref = p.founding_employees * m.wage * p.rd_share_pre_revenue;
     Stream dev = ctx.stream(AgentKind::firm, F.key[f], Purpose::development);
     const double effort = rd_ref > 0 ? std::sqrt(rd / rd_ref) : 1.0;
-    const double speed = p.development_rate *
-                         std::exp(p.development_quality_effect * F.quality[f]) *
-                         dev.lognormal_with_mean(1.0, p.development_noise) *
-                         (1.0 + sc.incubators.development_boost * service) *
-                         (1.0 + sc.network.alliance_spillover * allies) * effort;
+    const double speed =
+        p.development_rate * std::exp(p.development_quality_effect * F.quality[f]) *
+        dev.lognormal_with_mean(1.0, p.development_noise) *
+        (1.0 + sc.incubators.development_boost * service) *
+        (1.0 + sc.network.alliance_spillover * allies) * effort * (1.0 + F.policy_dev_boost[f]);
     F.maturity[f] += speed;
     if (F.maturity[f] >= 1.0) {
       F.maturity[f] = 1.0;
@@ -82,7 +82,7 @@ void operate(WorldState& st, const PhaseContext& ctx, std::size_t f, double alli
   const double keep = p.target_runway * F.costs[f];
   if (profit > 0 && F.cash[f] > keep) F.cash[f] -= std::min(profit, F.cash[f] - keep);
   Stream ip = ctx.stream(AgentKind::firm, F.key[f], Purpose::ip);
-  F.ip_count[f] += ip.poisson(p.ip_per_rd * rd);
+  F.ip_count[f] += ip.poisson(p.ip_per_rd * rd * (1.0 + F.policy_ip_boost[f]));
   if (annual_revenue(F, f) >= p.growth_revenue) F.stage[f] = Stage::growth;
 }
 

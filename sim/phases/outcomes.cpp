@@ -23,7 +23,7 @@ std::uint8_t decide(const WorldState& st, const PhaseContext& ctx, std::size_t f
   Stream s = ctx.stream(AgentKind::firm, F.key[f], Purpose::survival);
   const bool tenant = F.incubator[f] != kNoAgent;
   const double service =
-      tenant ? st.incubators.service_quality[static_cast<std::size_t>(F.incubator[f])] : 0.0;
+      tenant ? st.incubators.effective_quality(static_cast<std::size_t>(F.incubator[f])) : 0.0;
   if (s.bernoulli(m.exogenous_exit_hazard * (1.0 - sc.incubators.hazard_reduction * service)))
     return die;
   Stream x = ctx.stream(AgentKind::firm, F.key[f], Purpose::exit);
@@ -132,6 +132,8 @@ void resolve_transfers(WorldState& st, const PhaseContext& ctx) {
       In.liability[i] += borne - personal;
       ++In.failures[i];
       ++st.flows.transfers_failed;
+      if (paid > 0.0)
+        ctx.emit(EventKind::insurance_claim, researcher_ref(t.researcher), firm_ref(t.firm), paid);
       st.flows.liability_incurred += borne;
       st.flows.liability_covered += paid;
       ctx.emit(EventKind::transfer_failed, researcher_ref(t.researcher), firm_ref(t.firm), borne,

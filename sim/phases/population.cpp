@@ -163,6 +163,10 @@ void open_transfer(WorldState& st, const PhaseContext& ctx, std::size_t k, Trans
                        inv.coverage[k],
                        inv.quality[k]};
   ctx.policies().transfer_liability->on_transfer(t, inv.premium[k]);
+  if (t.coverage > 0.0) {
+    ctx.emit(EventKind::insured_transfer, researcher_ref(t.researcher), firm_ref(firm),
+             inv.premium[k], static_cast<std::int32_t>(kind));
+  }
   st.transfers.push_back(t);
   st.flows.transferred_quality_sum += inv.quality[k];
   st.flows.transfer_premiums += inv.premium[k];

@@ -23,10 +23,16 @@ int collaborators(const WorldState& st, std::size_t r) {
 /// positioned for the inventions' attributes.
 int draw_count(const WorldState& st, const PhaseContext& ctx, std::size_t r, Stream& s) {
   const auto& R = st.researchers;
-  if (R.career[r] != Career::academic) return 0;
+  // A researcher seconded to a firm (science vice-president) keeps
+  // inventing at a reduced rate.
+  double share = 1.0;
+  if (R.career[r] == Career::seconded)
+    share = ctx.scenario().policy.science_vp.researcher_output;
+  else if (R.career[r] != Career::academic)
+    return 0;
   const double spill = ctx.scenario().researchers.collaboration_spillover *
                        std::log1p(static_cast<double>(collaborators(st, r)));
-  return s.poisson(R.productivity[r] * (1.0 + spill));
+  return s.poisson(share * R.productivity[r] * (1.0 + spill));
 }
 
 }  // namespace

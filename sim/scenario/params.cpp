@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "scenario/param_table.hpp"
+
 namespace incubsim {
 namespace {
 
@@ -24,29 +26,7 @@ constexpr const char* kNbsAboveSize =
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-const std::vector<std::string> kRoundNames{"seed", "series_a", "series_b", "growth"};
-
-class Table {
- public:
-  explicit Table(std::vector<ParamSpec>& out) : out_(out) {}
-
-  ParamSpec& add(std::string key, ParamTarget t, double lo, double hi, std::string unit,
-                 std::string doc, std::string source) {
-    ParamSpec p;
-    p.key = std::move(key);
-    p.target = t;
-    p.min = lo;
-    p.max = hi;
-    p.unit = std::move(unit);
-    p.doc = std::move(doc);
-    p.source = std::move(source);
-    out_.push_back(std::move(p));
-    return out_.back();
-  }
-
- private:
-  std::vector<ParamSpec>& out_;
-};
+using Table = ParamTable;
 
 void simulation_params(Table& t, SimulationParams& p) {
   t.add("simulation.quarters", &p.quarters, 1, 2000, "quarters",
@@ -373,7 +353,7 @@ void fund_type_params(Table& t, const std::string& prefix, FundTypeParams& p) {
         kAssumption);
   auto& r = t.add(prefix + "rounds", &p.rounds, 0, 0, "-", "Rounds this type of fund invests in.",
                   kAssumption);
-  r.choices = kRoundNames;
+  r.choices = round_names();
   r.min_items = 1;
   r.max_items = kRoundCount;
   t.add(prefix + "specialist_share", &p.specialist_share, 0, 1, "share",
@@ -459,6 +439,25 @@ void network_params(Table& t, NetworkParams& p) {
 
 }  // namespace
 
+ParamSpec& ParamTable::add(std::string key, ParamTarget target, double lo, double hi,
+                           std::string unit, std::string doc, std::string source) {
+  ParamSpec p;
+  p.key = std::move(key);
+  p.target = target;
+  p.min = lo;
+  p.max = hi;
+  p.unit = std::move(unit);
+  p.doc = std::move(doc);
+  p.source = std::move(source);
+  out_.push_back(std::move(p));
+  return out_.back();
+}
+
+const std::vector<std::string>& round_names() {
+  static const std::vector<std::string> names{"seed", "series_a", "series_b", "growth"};
+  return names;
+}
+
 std::array<FundTypeParams, kFundTypeCount> default_fund_types() {
   std::array<FundTypeParams, kFundTypeCount> t{};
   auto& angel = t[static_cast<std::size_t>(FundType::angel)];
@@ -529,6 +528,7 @@ std::vector<ParamSpec> bind_params(Scenario& s) {
   incubator_params(t, s.incubators);
   fund_params(t, s.funds);
   network_params(t, s.network);
+  bind_policy_params(t, s.policy);
   return out;
 }
 
@@ -631,6 +631,30 @@ std::optional<ConsistencyIssue> check_consistency(const Scenario& s) {
   if (!(tsum > 0))
     return ConsistencyIssue{"incubators.tier_shares",
                             "incubators.tier_shares must contain at least one positive weight"};
+  const auto window = [](const PolicyCommon& c,
+                         const std::string& name) -> std::optional<ConsistencyIssue> {
+    if (c.end_quarter < c.start_quarter)
+      return ConsistencyIssue{"policy." + name + ".end_quarter",
+                              "policy." + name + ".end_quarter (" + std::to_string(c.end_quarter) +
+                                  ") is before its start_quarter (" +
+                                  std::to_string(c.start_quarter) + ")",
+                              {"policy." + name + ".start_quarter"}};
+    return std::nullopt;
+  };
+  const auto& pol = s.policy;
+  for (const auto& issue :
+       {window(pol.tech_transfer_insurance, "tech_transfer_insurance"),
+        window(pol.incubator_support, "incubator_support"),
+        window(pol.guidance_fund, "guidance_fund"), window(pol.index_loans, "index_loans"),
+        window(pol.science_vp, "science_vp"), window(pol.project_grants, "project_grants"),
+        window(pol.talent_programme, "talent_programme"),
+        window(pol.rd_incentives, "rd_incentives")})
+    if (issue) return issue;
+  if (pol.rd_incentives.high_tech_tax_rate > pol.rd_incentives.corporate_tax_rate)
+    return ConsistencyIssue{"policy.rd_incentives.high_tech_tax_rate",
+                            "policy.rd_incentives.high_tech_tax_rate must not exceed "
+                            "policy.rd_incentives.corporate_tax_rate",
+                            {"policy.rd_incentives.corporate_tax_rate"}};
   if (s.funds.investment_period > s.funds.life)
     return ConsistencyIssue{
         "funds.investment_period",

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "scenario/policies.hpp"
+
 namespace incubsim {
 
 /// Financing rounds, in order.
@@ -214,6 +216,7 @@ struct Scenario {
   IncubatorParams incubators;
   FundParams funds;
   NetworkParams network;
+  PolicyParams policy;
 
   int sector_count() const { return static_cast<int>(market.sectors.size()); }
   int total_quarters() const { return simulation.burn_in + simulation.quarters; }

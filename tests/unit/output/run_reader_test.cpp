@@ -110,7 +110,7 @@ TEST(ReadRunInfo, MissingFileIsAnIoError) {
   EXPECT_THROW(compare_runs(path, path, {}), IoError);
 }
 
-TEST(ReadColumn, RejectsMissingAndNonNumericDatasets) {
+TEST(ReadColumn, RejectsMissingAndMisshapenDatasetsAndReadsEnumCodes) {
   const TempDir dir;
   const auto path = dir / "run.h5";
   test_support::write_sample_run(path);
@@ -118,10 +118,12 @@ TEST(ReadColumn, RejectsMissingAndNonNumericDatasets) {
               read_column(path, "/timeseries/nothing");
             }).find("has no dataset '/timeseries/nothing'"),
             std::string::npos);
-  EXPECT_NE(format_error_message([&] {
-              read_column(path, "/events/kind");
-            }).find("is enum(event_kind), not a numeric column"),
-            std::string::npos);
+  // Enum columns come back as their codes.
+  const auto code = [](EventKind k) { return static_cast<double>(k); };
+  EXPECT_EQ(read_column(path, "/events/kind"),
+            (std::vector<double>{code(EventKind::firm_birth), code(EventKind::deal),
+                                 code(EventKind::firm_death), code(EventKind::certification),
+                                 code(EventKind::tier_change)}));
   EXPECT_NE(format_error_message([&] {
               read_column(path, "/network/measures/density");
             }).find("expected a 1-D column"),

@@ -188,6 +188,15 @@ Scenario random_scenario(Perturber& r) {
   if (!(s.market.sector_weights[0] > 0)) s.market.sector_weights[0] = 1;
   if (!(s.incubators.tier_shares[0] > 0)) s.incubators.tier_shares[0] = 1;
   if (s.funds.investment_period > s.funds.life) std::swap(s.funds.investment_period, s.funds.life);
+  auto& pol = s.policy;
+  for (PolicyCommon* c : std::initializer_list<PolicyCommon*>{
+           &pol.tech_transfer_insurance, &pol.incubator_support, &pol.guidance_fund,
+           &pol.index_loans, &pol.science_vp, &pol.project_grants, &pol.talent_programme,
+           &pol.rd_incentives})
+    if (c->end_quarter < c->start_quarter) std::swap(c->start_quarter, c->end_quarter);
+  auto& rd = pol.rd_incentives;
+  if (rd.high_tech_tax_rate > rd.corporate_tax_rate)
+    std::swap(rd.high_tech_tax_rate, rd.corporate_tax_rate);
   return s;
 }
 

@@ -1,0 +1,146 @@
+// Technology-transfer insurance: mechanism direction, ledger consistency,
+// pilots and the bit-identical coverage-0 case.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "output/run_reader.hpp"
+#include "policy_test_support.hpp"
+
+namespace incubsim {
+namespace {
+
+using testing::PolicyRun;
+using testing::ScratchDir;
+using testing::small_scenario;
+
+const std::string kLedger = "/policy/tech_transfer_insurance/";
+
+/// Liability matters in this ecosystem: insuring it should change choices.
+Scenario liability_heavy(int quarters = 40) {
+  Scenario sc = small_scenario(quarters);
+  sc.researchers.count = 2000;
+  sc.transfer.liability_share = 0.8;
+  sc.researchers.risk_aversion_mean = 2.0;
+  return sc;
+}
+
+Scenario insured(Scenario sc) {
+  auto& p = sc.policy.tech_transfer_insurance;
+  p.enabled = true;
+  p.pilot_count = 0;  // every institution
+  p.coverage = 0.9;
+  p.budget_per_year = 1e6;
+  return sc;
+}
+
+TEST(TechTransferInsurance, CoverageZeroIsBitIdenticalToNoPolicy) {
+  ScratchDir dir;
+  const Scenario base = liability_heavy(16);
+  Scenario zero = insured(base);
+  zero.policy.tech_transfer_insurance.coverage = 0.0;
+  const PolicyRun a(dir, "none", base);
+  const PolicyRun b(dir, "zero", zero);
+  const auto diffs = output::compare_runs(a.path(), b.path(), testing::arm_attributes());
+  std::string text;
+  for (const auto& d : diffs) text += d.path + ": " + d.what + "\n";
+  EXPECT_TRUE(diffs.empty()) << text;
+}
+
+TEST(TechTransferInsurance, MoreTransfersOfWeakerInventions) {
+  ScratchDir dir;
+  const PolicyRun none(dir, "none", liability_heavy());
+  const PolicyRun ins(dir, "insured", insured(liability_heavy()));
+  const double before =
+      none.sum("/timeseries/transfers_licence") + none.sum("/timeseries/transfers_spinoff");
+  const double after =
+      ins.sum("/timeseries/transfers_licence") + ins.sum("/timeseries/transfers_spinoff");
+  EXPECT_GT(after, 1.1 * before);
+  // Moral hazard: the marginal transfers are weaker, so the mean quality of
+  // what is transferred falls.
+  auto mean_quality = [](const PolicyRun& r) {
+    const auto q = r.column("/timeseries/transfer_quality_mean");
+    const auto n1 = r.column("/timeseries/transfers_licence");
+    const auto n2 = r.column("/timeseries/transfers_spinoff");
+    double s = 0, n = 0;
+    for (std::size_t i = 0; i < q.size(); ++i)
+      if (std::isfinite(q[i])) {
+        s += q[i] * (n1[i] + n2[i]);
+        n += n1[i] + n2[i];
+      }
+    return s / n;
+  };
+  EXPECT_LT(mean_quality(ins), mean_quality(none));
+  EXPECT_GT(ins.sum(kLedger + "insured_transfers"), 0.0);
+  // The liability researchers bear falls.
+  EXPECT_LT(ins.sum("/timeseries/liability_incurred"), none.sum("/timeseries/liability_incurred"));
+}
+
+TEST(TechTransferInsurance, LedgerIsConsistent) {
+  ScratchDir dir;
+  Scenario sc = insured(liability_heavy());
+  sc.policy.tech_transfer_insurance.budget_per_year = 0.5;  // binding
+  const PolicyRun r(dir, "ledger", sc);
+  const auto spend = r.column(kLedger + "spend");
+  const auto subsidy = r.column(kLedger + "premium_subsidy");
+  const auto premiums = r.column(kLedger + "premiums");
+  const auto claims = r.column(kLedger + "claims");
+  const auto reserve = r.column(kLedger + "insurer_reserve");
+  const auto result = r.column(kLedger + "insurer_result");
+  const auto quarter = r.column(kLedger + "quarter");
+  double p = 0, c = 0, year = 0;
+  for (std::size_t i = 0; i < spend.size(); ++i) {
+    if (static_cast<int>(quarter[i]) % 4 == 0) year = 0;
+    year += spend[i];
+    EXPECT_LE(year, 0.5 + 1e-12) << "quarter " << quarter[i];
+    EXPECT_DOUBLE_EQ(spend[i], subsidy[i]);
+    EXPECT_LE(subsidy[i], premiums[i] + 1e-12);
+    p += premiums[i];
+    c += claims[i];
+    EXPECT_NEAR(result[i], p - c, 1e-9);
+    EXPECT_NEAR(reserve[i], sc.policy.tech_transfer_insurance.insurer_capital + p - c, 1e-9);
+  }
+  EXPECT_GT(p, 0.0);
+  EXPECT_GT(c, 0.0);
+  EXPECT_NEAR(r.last(kLedger + "loss_ratio"), c / p, 1e-12);
+  // Claims are the liability the policy covered, and the government total
+  // adds up every instrument.
+  EXPECT_NEAR(r.sum("/timeseries/liability_covered"), c, 1e-9);
+  EXPECT_NEAR(r.sum("/policy/government/spend"), r.sum(kLedger + "spend"), 1e-9);
+  EXPECT_NEAR(r.sum("/timeseries/policy_spend"), r.sum(kLedger + "spend"), 1e-9);
+}
+
+TEST(TechTransferInsurance, OnlyPilotInstitutionsAreInsured) {
+  ScratchDir dir;
+  Scenario sc = insured(liability_heavy(12));
+  sc.researchers.institutions = 6;
+  sc.policy.tech_transfer_insurance.pilot_count = 2;
+  const PolicyRun r(dir, "pilots", sc);
+  const auto pilot = r.column("/agents/institutions/pilot");
+  EXPECT_EQ(std::accumulate(pilot.begin(), pilot.end(), 0.0), 2.0);
+  const auto institution = r.column("/agents/researchers/institution");
+  const auto kind = r.column("/events/kind");
+  const auto actor = r.column("/events/actor");
+  int insured_events = 0;
+  for (std::size_t e = 0; e < kind.size(); ++e) {
+    if (static_cast<int>(kind[e]) != static_cast<int>(EventKind::insured_transfer)) continue;
+    ++insured_events;
+    const auto inst = static_cast<std::size_t>(institution[static_cast<std::size_t>(actor[e])]);
+    EXPECT_EQ(pilot[inst], 1.0);
+  }
+  EXPECT_GT(insured_events, 0);
+  EXPECT_EQ(r.last(kLedger + "pilot_institutions"), 2.0);
+}
+
+TEST(TechTransferInsurance, AShorterClaimWindowPaysLess) {
+  ScratchDir dir;
+  Scenario wide = insured(liability_heavy());
+  Scenario narrow = wide;
+  narrow.policy.tech_transfer_insurance.claim_window = 1;
+  const PolicyRun a(dir, "wide", wide);
+  const PolicyRun b(dir, "narrow", narrow);
+  EXPECT_LT(b.sum(kLedger + "claims_count"), a.sum(kLedger + "claims_count"));
+}
+
+}  // namespace
+}  // namespace incubsim
