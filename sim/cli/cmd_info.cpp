@@ -5,6 +5,8 @@
 #include <numeric>
 
 #include "cli/commands.hpp"
+#include "cli/compare_table.hpp"
+#include "output/compare_file.hpp"
 #include "output/run_reader.hpp"
 
 namespace incubsim::cli {
@@ -29,6 +31,8 @@ std::string shape_text(const std::vector<std::uint64_t>& shape) {
 }
 
 int info(const std::string& file) {
+  if (output::read_file_format(file) == output::kCompareFormat)
+    return print_compare_info(std::cout, file);
   const output::RunFileInfo f = output::read_run_info(file);
   const auto& p = f.provenance;
   std::cout << file << ": " << p.format << " format " << f.format_version << ", "
@@ -92,7 +96,7 @@ Registered add_info(CLI::App& app, const Context&) {
   auto file = std::make_shared<std::string>();
   CLI::App* sub =
       app.add_subcommand("info", "Summarise a result file: provenance, datasets, key metrics");
-  sub->add_option("file", *file, "Result file written by incubsim run")
+  sub->add_option("file", *file, "Result file written by incubsim run or incubsim compare")
       ->required()
       ->type_name("OUT.h5");
   return {sub, [file] { return info(*file); }};

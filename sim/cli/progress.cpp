@@ -6,9 +6,10 @@
 
 namespace incubsim::cli {
 
-ProgressBar::ProgressBar(bool enabled, std::string label)
+ProgressBar::ProgressBar(bool enabled, std::string label, std::string unit)
     : enabled_(enabled && isatty(STDERR_FILENO)),
       label_(std::move(label)),
+      unit_(std::move(unit)),
       start_(std::chrono::steady_clock::now()),
       last_(start_) {}
 
@@ -34,8 +35,8 @@ void ProgressBar::draw(int done, int total) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const double eta = done > 0 ? seconds * (total - done) / done : 0.0;
-  std::fprintf(stderr, "\r%s [%s] %d/%d quarters  %.1f s  eta %.1f s ", label_.c_str(), bar, done,
-               total, seconds, eta);
+  std::fprintf(stderr, "\r%s [%s] %d/%d %s  %.1f s  eta %.1f s ", label_.c_str(), bar, done, total,
+               unit_.c_str(), seconds, eta);
   std::fflush(stderr);
   drawn_ = true;
 }

@@ -26,6 +26,12 @@ std::string check_format(hid_t root, const std::string& path) {
   if (!format) {
     throw FormatError(path, "not an incubsim result file: it has no 'format' attribute");
   }
+  if (*format == "incubsim-compare") {
+    throw FormatError(path,
+                      "is a paired comparison (written by `incubsim compare`), not a run "
+                      "file; `incubsim info` summarises it, and each of its runs can be "
+                      "re-run with `incubsim run --seed` (seeds in /runs/seed)");
+  }
   if (*format != kRunFormat) {
     throw FormatError(path, "not an incubsim result file: its format is '" + *format +
                                 "', expected '" + kRunFormat + "'");

@@ -1,17 +1,13 @@
 #include "output/run_writer.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
 #include <map>
-#include <system_error>
 #include <type_traits>
 #include <utility>
 
 #include "core/errors.hpp"
+#include "output/file_commit.hpp"
 #include "output/h5.hpp"
 
 namespace incubsim::output {
@@ -43,44 +39,6 @@ void check_name(const std::string& name, const std::string& what) {
   if (name.empty() || name == "." || name.find('/') != std::string::npos) {
     throw Error("invalid " + what + " name '" + name + "': must be non-empty and without '/'");
   }
-}
-
-std::string errno_text(int error) {
-  return std::error_code(error, std::generic_category()).message();
-}
-
-// Creating the temporary file with POSIX first gives the user the system's
-// reason ("Permission denied") rather than an HDF5 stack.
-void probe_writable(const std::filesystem::path& final_path, const std::filesystem::path& temp) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(final_path, ec)) {
-    throw IoError(final_path.string(),
-                  "cannot create output file: it is a directory; give a file name such as run.h5");
-  }
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-  if (fd < 0) {
-    throw IoError(final_path.string(), "cannot create output file: " + errno_text(errno) +
-                                           " (creating " + temp.string() +
-                                           "); check that the directory exists and is writable");
-  }
-  ::close(fd);
-}
-
-// Makes the finished file durable before it replaces an older result.
-void sync_file(const std::filesystem::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  const int status = fd < 0 ? -1 : ::fsync(fd);
-  const int error = errno;
-  if (fd >= 0) ::close(fd);
-  if (status < 0) throw IoError(path.string(), "cannot flush to disk: " + errno_text(error));
-}
-
-void sync_directory_best_effort(const std::filesystem::path& file) {
-  const std::filesystem::path dir = file.has_parent_path() ? file.parent_path() : ".";
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  ::fsync(fd);  // some filesystems refuse; the rename itself already happened
-  ::close(fd);
 }
 
 template <class T>
@@ -307,8 +265,7 @@ struct RunWriter::Impl {
 
 RunWriter::RunWriter(std::filesystem::path final_path, const Provenance& provenance,
                      std::vector<MetricDef> metrics, EventSchema event_schema)
-    : final_path_(std::move(final_path)),
-      temp_path_(final_path_.string() + ".tmp-" + std::to_string(::getpid())) {
+    : final_path_(std::move(final_path)), temp_path_(temp_path_for(final_path_)) {
   const h5::ErrorSilencer quiet;
   probe_writable(final_path_, temp_path_);
   try {
@@ -471,13 +428,7 @@ void RunWriter::finish() {
     h5::File file = std::move(impl.file);
     impl_.reset();  // closes every dataset, group and type before the file
     h5::close_file(file, temp_path_.string());
-    sync_file(temp_path_);
-    std::error_code ec;
-    std::filesystem::rename(temp_path_, final_path_, ec);  // atomically replaces an old file
-    if (ec) {
-      throw IoError(final_path_.string(), "cannot move the finished file into place from " +
-                                              temp_path_.string() + ": " + ec.message());
-    }
+    move_into_place(temp_path_, final_path_);
   } catch (const IoError& e) {
     discard();
     if (e.path() == final_path_.string()) throw;
