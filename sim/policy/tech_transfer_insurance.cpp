@@ -51,7 +51,7 @@ class TechTransferInsurance final : public Instrument, public TransferLiabilityP
   }
 
   TransferTerms terms(const TransferQuery& q) const override {
-    if (!offered(q.institution)) return {};
+    if (!offered(q.institution) || q.draw >= p_.take_up) return {};
     const double gross = p_.premium_rate * q.exposure;
     const double subsidy = subsidy_open_ ? p_.premium_subsidy * gross : 0.0;
     const double cover = std::min(p_.coverage, q.exposure > 0 ? p_.max_claim / q.exposure : 0.0);

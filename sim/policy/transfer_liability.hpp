@@ -17,6 +17,7 @@ struct TransferQuery {
   TransferKind kind = TransferKind::licence;
   double value = 0.0;     // invention value
   double exposure = 0.0;  // liability if the transfer fails
+  double draw = 0.0;      // uniform [0, 1) from the invention's own policy stream
 };
 
 struct TransferTerms {
