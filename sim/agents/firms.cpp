@@ -40,6 +40,8 @@ AgentId FirmStore::add(const NewFirm& f) {
   tech_sme.push_back(0);
   high_tech.push_back(0);
   above_size.push_back(0);
+  high_tech_until.push_back(-1);
+  certified_ever.push_back(0);
   loan_balance.push_back(0.0);
   loan_due.push_back(-1);
   secondees.push_back(0);

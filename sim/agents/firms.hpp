@@ -89,6 +89,8 @@ struct FirmStore {
   std::vector<std::uint8_t> tech_sme;
   std::vector<std::uint8_t> high_tech;
   std::vector<std::uint8_t> above_size;
+  std::vector<Quarter> high_tech_until;      // certificate valid before this quarter (-1: none)
+  std::vector<std::uint8_t> certified_ever;  // bit c: ever held Certification c
   // Set by policy instruments (zero when none acts)
   std::vector<double> loan_balance;      // index loan outstanding
   std::vector<Quarter> loan_due;         // quarter the loan is repaid (-1: none)
@@ -112,7 +114,8 @@ struct FirmStore {
     f(costs), f(rd_spend), f(rd_total), f(employees), f(cash), f(planned_burn), f(last_round);
     f(rounds_raised), f(raised_total), f(valuation), f(dilution_factor), f(seeking), f(ask);
     f(incubator), f(incubated_since), f(ever_incubated), f(graduated), f(tech_sme), f(high_tech);
-    f(above_size), f(loan_balance), f(loan_due), f(secondees), f(policy_dev_boost);
+    f(above_size), f(high_tech_until), f(certified_ever), f(loan_balance), f(loan_due),
+        f(secondees), f(policy_dev_boost);
     f(policy_ip_boost), f(grants_received), f(tax_benefits);
   }
   /// Appends a firm and returns its id; `vertex` is set by the caller.

@@ -23,7 +23,7 @@ enum class EventKind : std::uint8_t {
   admission = 9,           // actor incubator, target firm
   graduation = 10,         // actor incubator, target firm
   incubator_exit = 11,     // actor incubator, target firm (left at max stay or died)
-  certification = 12,      // actor firm; detail = 0 tech SME, 1 high-tech, 2 above size
+  certification = 12,      // actor firm certified for the first time; detail = Certification
   fund_opened = 13,        // actor fund; target predecessor fund; amount = size
   fund_closed = 14,        // actor fund; amount = distributions to paid-in (multiple)
   fund_exit = 15,          // actor fund, target firm; amount = proceeds

@@ -102,8 +102,8 @@ std::string_view describe(EventKind kind) {
     case EventKind::incubator_exit:
       return "actor: incubator; target: firm (left at maximum stay or died)";
     case EventKind::certification:
-      return "actor: firm; detail: 0 tech-based SME, 1 high-tech enterprise, 2 above designated "
-             "size";
+      return "actor: firm certified for the first time; detail: 0 tech-based SME, 1 high-tech "
+             "enterprise, 2 above designated size";
     case EventKind::fund_opened:
       return "actor: new fund; target: predecessor fund (successor funds); amount: committed "
              "capital";

@@ -42,6 +42,7 @@ enum class Purpose : std::uint16_t {
   career = 20,           // researcher career moves
   tier_review = 21,      // incubator tier review
   syndication = 22,      // co-investor invitations
+  transfer_offer = 23,   // a policy's offer on a transfer (e.g. insurance take-up)
   policy = 100,          // reserved for policy instruments (offset by instrument)
 };
 

@@ -87,9 +87,11 @@ MetricRow compute_metrics(const WorldState& st) {
   set(Metric::firms_tech_sme, static_cast<double>(ft.tech_sme));
   set(Metric::firms_high_tech, static_cast<double>(ft.high_tech));
   set(Metric::firms_above_size, static_cast<double>(ft.above_size));
-  set(Metric::births, static_cast<double>(fl.births_spinoff + fl.births_independent));
+  set(Metric::births,
+      static_cast<double>(fl.births_spinoff + fl.births_independent + fl.births_programme));
   set(Metric::births_spinoff, static_cast<double>(fl.births_spinoff));
   set(Metric::births_independent, static_cast<double>(fl.births_independent));
+  set(Metric::births_programme, static_cast<double>(fl.births_programme));
   set(Metric::deaths, static_cast<double>(fl.deaths));
   set(Metric::exits_acquisition, static_cast<double>(fl.acquisitions));
   set(Metric::exits_listing, static_cast<double>(fl.listings));

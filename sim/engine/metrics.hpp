@@ -29,9 +29,10 @@ namespace incubsim {
   X(firms_tech_sme, count, stock, "firms", "Alive certified tech-based SMEs")                      \
   X(firms_high_tech, count, stock, "firms", "Alive certified high-tech enterprises")               \
   X(firms_above_size, count, stock, "firms", "Alive firms above designated size")                  \
-  X(births, count, flow, "firms", "New firms (spin-offs and independent founders)")                \
+  X(births, count, flow, "firms", "New firms (spin-offs, independent and programme founders)")     \
   X(births_spinoff, count, flow, "firms", "New research spin-offs")                                \
   X(births_independent, count, flow, "firms", "New firms of independent founders")                 \
+  X(births_programme, count, flow, "firms", "New firms of talent-programme founders")              \
   X(deaths, count, flow, "firms", "Firms that closed (out of cash or exogenous)")                  \
   X(exits_acquisition, count, flow, "firms", "Firms acquired")                                     \
   X(exits_listing, count, flow, "firms", "Firms listed")                                           \
@@ -88,7 +89,8 @@ namespace incubsim {
   X(incubator_exits, count, flow, "firms", "Tenants leaving without graduating")                   \
   X(incubators_provincial_plus, count, stock, "incubators",                                        \
     "Incubators of provincial tier or above")                                                      \
-  X(certifications, count, flow, "certificates", "Certificates newly granted (all kinds)")         \
+  X(certifications, count, flow, "certificates",                                                   \
+    "Firms certified for the first time (each kind counts)")                                       \
   X(policy_spend, amount, flow, "M yuan", "Government spend of all policy instruments")            \
   X(ties_total, count, stock, "ties", "Ties in the graph")                                         \
   X(ties_tenancy, count, stock, "ties", "Firm-incubator ties")                                     \

@@ -32,6 +32,7 @@ struct QuarterFlows {
   double transfer_premiums = 0.0;
   std::int64_t births_spinoff = 0;
   std::int64_t births_independent = 0;
+  std::int64_t births_programme = 0;  // talent-programme founders
   std::int64_t deaths = 0;
   std::int64_t acquisitions = 0;
   std::int64_t listings = 0;

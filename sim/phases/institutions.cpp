@@ -167,37 +167,39 @@ void tier_review(WorldState& st, const PhaseContext& ctx) {
   }
 }
 
-/// Annual certification. Status is re-assessed every year (it can lapse);
-/// an event marks each newly granted certificate.
+/// Year-end certification. Tech-SME and above-size status are reviewed every
+/// year; a high-tech certificate lasts firms.high_tech_validity quarters
+/// before the firm is reviewed again. An event marks the first certificate
+/// of each kind a firm ever gets (the "new certificates" statistics).
 void certify(WorldState& st, const PhaseContext& ctx) {
   const auto& p = ctx.scenario().firms;
   auto& F = st.firms;
   const auto& alive = st.scratch.alive_firms;
-  auto& granted = st.scratch.flags;
-  granted.assign(alive.size(), 0);
+  auto& first = st.scratch.flags;
+  first.assign(alive.size(), 0);
+  const Quarter q = ctx.quarter();
   parallel_for_each_index(alive.size(), [&](std::size_t a) {
     const auto f = static_cast<std::size_t>(alive[a]);
     const double annual = annual_revenue(F, f);
-    const double intensity =
-        F.revenue[f] > 0 ? F.rd_spend[f] / F.revenue[f] : (F.rd_spend[f] > 0 ? 1.0 : 0.0);
-    const bool sme = F.employees[f] <= p.tech_sme_max_employees &&
-                     annual <= p.tech_sme_max_revenue && F.ip_count[f] >= 1 &&
-                     intensity >= p.tech_sme_min_rd_intensity;
-    const std::size_t band = annual <= 50.0 ? 0 : annual <= 200.0 ? 1 : 2;
-    const bool hte = F.revenue[f] > 0 && ctx.quarter() - F.founded[f] >= p.high_tech_min_age &&
-                     F.ip_count[f] >= p.high_tech_min_ip &&
-                     intensity >= p.high_tech_rd_intensity[band];
-    const bool big = annual >= p.above_size_revenue;
-    granted[a] = static_cast<std::uint8_t>((sme && !F.tech_sme[f] ? 1 : 0) |
-                                           (hte && !F.high_tech[f] ? 2 : 0) |
-                                           (big && !F.above_size[f] ? 4 : 0));
-    F.tech_sme[f] = sme;
-    F.high_tech[f] = hte;
-    F.above_size[f] = big;
+    const double intensity = measured_rd_intensity(F, f);
+    F.tech_sme[f] = F.employees[f] <= p.tech_sme_max_employees &&
+                    annual <= p.tech_sme_max_revenue && F.ip_count[f] >= 1 &&
+                    intensity >= p.tech_sme_min_rd_intensity;
+    if (!(F.high_tech[f] && q < F.high_tech_until[f])) {
+      F.high_tech[f] = F.revenue[f] > 0 && q - F.founded[f] >= p.high_tech_min_age &&
+                       F.ip_count[f] >= p.high_tech_min_ip &&
+                       intensity >= p.high_tech_rd_intensity[high_tech_band(annual)];
+      F.high_tech_until[f] = F.high_tech[f] ? q + p.high_tech_validity : -1;
+    }
+    F.above_size[f] = annual >= p.above_size_revenue;
+    const auto held = static_cast<std::uint8_t>((F.tech_sme[f] ? 1 : 0) | (F.high_tech[f] ? 2 : 0) |
+                                                (F.above_size[f] ? 4 : 0));
+    first[a] = static_cast<std::uint8_t>(held & ~F.certified_ever[f]);
+    F.certified_ever[f] = static_cast<std::uint8_t>(F.certified_ever[f] | held);
   });
   for (std::size_t a = 0; a < alive.size(); ++a)
     for (int c = 0; c < 3; ++c)
-      if (granted[a] & (1u << c)) {
+      if (first[a] & (1u << c)) {
         ++st.flows.certifications;
         ctx.emit(EventKind::certification, firm_ref(alive[a]), {}, 0.0, c);
       }

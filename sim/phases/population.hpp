@@ -36,6 +36,18 @@ std::size_t draw_categorical(Stream& s, const std::vector<double>& weights);
 double next_revenue(const Scenario& sc, double revenue, double quality, std::size_t sector,
                     bool funded, double z);
 
+/// R&D intensity as certification measures it: R&D over revenue, or 1 for a
+/// pre-revenue firm doing R&D.
+inline double measured_rd_intensity(const FirmStore& f, std::size_t i) {
+  return f.revenue[i] > 0 ? f.rd_spend[i] / f.revenue[i] : (f.rd_spend[i] > 0 ? 1.0 : 0.0);
+}
+
+/// High-tech R&D threshold band of an annual revenue (M yuan): up to 50, up
+/// to 200, above (the 2016 recognition measures' bands).
+inline std::size_t high_tech_band(double annual_revenue) {
+  return annual_revenue <= 50.0 ? 0 : annual_revenue <= 200.0 ? 1 : 2;
+}
+
 /// Annualised revenue (4 x the latest quarter), the basis of certification,
 /// graduation and listing rules.
 inline double annual_revenue(const FirmStore& f, std::size_t i) {

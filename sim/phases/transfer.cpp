@@ -63,8 +63,10 @@ void choose(WorldState& st, const PhaseContext& ctx, std::size_t k) {
                             tp.success_maturity * inv.maturity[k]);
   const double value = inv.value[k];
   const double exposure = tp.liability_share * value;
+  // A separate stream, so what a policy draws never shifts the choice's draws.
+  Stream offer = ctx.stream(AgentKind::researcher, inv.key[k], Purpose::transfer_offer);
   TransferQuery q{ctx.quarter(), inv.researcher[k], R.institution[r], TransferKind::licence,
-                  value,         exposure};
+                  value,         exposure,          offer.uniform()};
   const TransferTerms lic = ctx.policies().transfer_liability->terms(q);
   q.kind = TransferKind::spinoff;
   const TransferTerms spin = ctx.policies().transfer_liability->terms(q);

@@ -15,6 +15,7 @@
 #include <cmath>
 
 #include "phases/context.hpp"
+#include "phases/population.hpp"
 #include "policy/instruments.hpp"
 
 namespace incubsim {
@@ -40,10 +41,7 @@ class IndexLoans final : public Instrument {
 
   /// Innovation-index score of firm f (the bank's rating).
   double score(const FirmStore& F, std::size_t f) const {
-    // R&D intensity measured as at certification: last quarter's R&D over
-    // revenue, 1 for a firm doing R&D before it sells.
-    const double intensity =
-        F.revenue[f] > 0 ? F.rd_spend[f] / F.revenue[f] : (F.rd_spend[f] > 0 ? 1.0 : 0.0);
+    const double intensity = measured_rd_intensity(F, f);
     const int certificates = (F.tech_sme[f] ? 1 : 0) + (F.high_tech[f] ? 2 : 0);
     return p_.score_ip_weight * std::log1p(static_cast<double>(std::max(0, F.ip_count[f]))) +
            p_.score_rd_weight * std::min(1.0, intensity) +

@@ -13,6 +13,7 @@
 
 #include "core/parallel.hpp"
 #include "phases/context.hpp"
+#include "policy/instrument_helpers.hpp"
 #include "policy/instruments.hpp"
 
 namespace incubsim {
@@ -68,10 +69,9 @@ class ProjectGrants final : public Instrument {
 
     // How many grants this year: the whole part, plus one with the
     // probability of the fractional part.
-    const double whole = std::floor(p_.grants_per_year);
     Stream s = ctx.stream(AgentKind::none, kCompetitionKey, purpose(kInstrument, 1));
-    const bool extra = s.bernoulli(p_.grants_per_year - whole);
-    const auto places = std::min(applicants_.size(), static_cast<std::size_t>(whole) + extra);
+    const auto places =
+        std::min(applicants_.size(), static_cast<std::size_t>(whole_count(p_.grants_per_year, s)));
 
     // Best review score first, ties by id.
     std::partial_sort(applicants_.begin(),

@@ -150,12 +150,8 @@ class RdIncentives final : public Instrument {
     for (const AgentId id : st.scratch.alive_firms) {
       const auto f = static_cast<std::size_t>(id);
       if (!F.selling[f] || F.high_tech[f]) continue;
-      // Bands as in the institutions phase's certification.
-      const double annual = annual_revenue(F, f);
-      const std::size_t band = std::min<std::size_t>(annual <= 50.0    ? 0
-                                                     : annual <= 200.0 ? 1
-                                                                       : 2,
-                                                     bands.size() - 1);
+      const std::size_t band =
+          std::min<std::size_t>(high_tech_band(annual_revenue(F, f)), bands.size() - 1);
       const double threshold = bands[band];
       if (F.rd_intensity[f] >= threshold || F.rd_intensity[f] < threshold - p_.threshold_response)
         continue;

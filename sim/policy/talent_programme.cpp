@@ -53,6 +53,7 @@ class TalentProgramme final : public Instrument {
       const double grant = pay(p_.founder_grant);
       nf.cash += grant;
       const AgentId firm = add_firm(st, nf);
+      ++st.flows.births_programme;
       st.firms.grants_received[static_cast<std::size_t>(firm)] += grant;
       founder_grants_ += grant;
       ++founders_;

@@ -275,6 +275,9 @@ void firm_params(Table& t, FirmParams& p) {
         "Least age of a certified high-tech enterprise.", kHteRules);
   t.add("firms.high_tech_min_ip", &p.high_tech_min_ip, 0, 1e4, "patents",
         "Least IP count of a certified high-tech enterprise.", kHteRules);
+  t.add("firms.high_tech_validity", &p.high_tech_validity, 1, 400, "quarters",
+        "How long a high-tech certificate lasts before the firm is reviewed again.",
+        std::string(kHteRules) + " (three years)");
   auto& h =
       t.add("firms.high_tech_rd_intensity", &p.high_tech_rd_intensity, 0, 1, "share of revenue",
             "Least R&D intensity of a high-tech enterprise with annual revenue up to "

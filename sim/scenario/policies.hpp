@@ -20,6 +20,7 @@ struct PolicyCommon {
 struct TechTransferInsurancePolicy : PolicyCommon {
   TechTransferInsurancePolicy() { budget_per_year = 5.0; }
   int pilot_count = 11;          // largest institutions by researchers; 0 = all
+  double take_up = 1.0;          // share of pilot transfers registered in the scheme
   double coverage = 0.8;         // share of the liability paid on a covered failure
   double premium_rate = 0.05;    // premium as a share of the insured exposure
   double premium_subsidy = 0.5;  // share of the premium the government pays

@@ -28,6 +28,11 @@ void insurance(ParamTable& t, TechTransferInsurancePolicy& p) {
   t.add(k + "pilot_count", &p.pilot_count, 0, 1e5, "institutions",
         "Pilot institutions (the largest by researchers); 0 makes every institution a pilot.",
         "11 pilot universities and institutes, " + std::string(kOuhai000));
+  t.add(k + "take_up", &p.take_up, 0, 1, "share",
+        "Share of pilot institutions' transfers that are registered in the scheme (offered "
+        "cover); the others are decided without it.",
+        "assumption; Ouhai aimed at 10 or more insured cases in the first year, " +
+            std::string(kOuhai002));
   t.add(k + "coverage", &p.coverage, 0, 1, "share",
         "Share of the liability of a failed transfer the insurer pays. With 0 the instrument "
         "offers nothing and the run equals one without it.",

@@ -131,6 +131,7 @@ struct FirmParams {
   double tech_sme_min_rd_intensity = 0.03;
   int high_tech_min_age = 4;
   int high_tech_min_ip = 1;
+  int high_tech_validity = 12;
   std::vector<double> high_tech_rd_intensity{0.05, 0.04, 0.03};
   double above_size_revenue = 20.0;
 };
