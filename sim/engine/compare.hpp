@@ -7,7 +7,7 @@
 // difference (policy - base) with a Student t interval, reported beside the
 // unpaired (Welch) interval of the same replicates, and, where it makes
 // sense, the government spend per extra unit of the outcome with a paired
-// bootstrap interval. See docs/policy-notes/compare.md.
+// bootstrap interval. See docs/policies.md.
 //
 // Runs keep no files and no history: each simulation streams its quarters
 // into a few per-run accumulators. The 2 x replicates simulations run as

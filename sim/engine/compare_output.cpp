@@ -1,5 +1,5 @@
 // Writing a comparison to its HDF5 file (format incubsim-compare; layout in
-// docs/policy-notes/compare.md).
+// docs/output-format.md).
 #include <unistd.h>
 
 #include <cmath>

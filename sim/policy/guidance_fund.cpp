@@ -8,7 +8,7 @@
 // liquidation, successors) except that they invest only in the mandate's
 // rounds and screen against funds.guidance.hurdle - hurdle_discount. The
 // ledger follows them for their whole life. See
-// docs/policy-notes/guidance_fund.md.
+// docs/policies.md.
 #include <algorithm>
 
 #include "phases/context.hpp"

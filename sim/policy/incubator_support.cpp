@@ -13,7 +13,7 @@
 // The core tier review applies promotion_threshold_factor while active
 // (PolicySet::promotion_threshold_factor). Once inactive the quality boosts
 // are withdrawn; places and conversions stay. See
-// docs/policy-notes/incubator_support.md.
+// docs/policies.md.
 #include <algorithm>
 #include <numeric>
 

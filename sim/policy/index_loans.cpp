@@ -10,7 +10,7 @@
 // the banks write off the remainder; a firm that dies repays from what cash
 // it had left, an acquired or listed firm repays in full from the exit.
 // Loans keep running (and their subsidies keep being paid) after
-// end_quarter until they are settled. See docs/policy-notes/index_loans.md.
+// end_quarter until they are settled. See docs/policies.md.
 #include <algorithm>
 #include <cmath>
 

@@ -6,7 +6,7 @@
 // fractional part gives one more grant with that probability) receive
 // min(max_grant, rd_multiple x annual R&D) in cash, best score first, until
 // a grant no longer fits in what is left of the year's budget. See
-// docs/policy-notes/project_grants.md.
+// docs/policies.md.
 #include <algorithm>
 #include <cmath>
 #include <limits>

@@ -5,7 +5,7 @@
 // paid to the firm as cash, within the yearly budget (firms in id order).
 // At each year end firms just below the high-tech R&D threshold of their
 // revenue band raise their R&D intensity to it, to qualify at the next
-// review. See docs/policy-notes/rd_incentives.md.
+// review. See docs/policies.md.
 #include <algorithm>
 
 #include "phases/context.hpp"

@@ -19,7 +19,7 @@
 // Hosts develop faster (policy_dev_boost) and produce more IP
 // (policy_ip_boost) from the next quarter; the secondee invents at
 // researcher_output of the full rate (research phase). See
-// docs/policy-notes/science_vp.md.
+// docs/policies.md.
 #include <algorithm>
 #include <cmath>
 #include <limits>

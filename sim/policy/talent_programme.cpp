@@ -11,7 +11,7 @@
 //     grant of researcher_grant while the budget pays it (they enter either
 //     way).
 // New agents' lineage keys descend from a root of this instrument, so the
-// core's entrants keep their draws. See docs/policy-notes/talent_programme.md.
+// core's entrants keep their draws. See docs/policies.md.
 #include "phases/context.hpp"
 #include "phases/population.hpp"
 #include "policy/instrument_helpers.hpp"

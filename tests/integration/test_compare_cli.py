@@ -342,10 +342,11 @@ def test_interrupted_compare_leaves_no_file(incubsim, arms, tmp_path, sig):
 
 
 def test_doc_lists_every_outcome_and_paired_series(compared, source_dir):
-    """docs/policy-notes/compare.md (to be merged into docs/output-format.md)
-    documents exactly the outcomes and paired series the binary writes."""
+    """docs/policies.md (outcomes) and docs/output-format.md (paired series)
+    document exactly what the binary writes."""
     out, _ = compared
-    doc = (source_dir / "docs" / "policy-notes" / "compare.md").read_text(encoding="utf-8")
+    doc = (source_dir / "docs" / "policies.md").read_text(encoding="utf-8")
+    layout = (source_dir / "docs" / "output-format.md").read_text(encoding="utf-8")
     table = doc[doc.index("| outcome | unit |"):]
     table = table[:table.index("\n\n")]
     rows = re.findall(r"^\| `(\w+)` \| ([^|]+) \|", table, re.M)
@@ -354,6 +355,6 @@ def test_doc_lists_every_outcome_and_paired_series(compared, source_dir):
         units = list(f["effects/unit"].asstr()[:])
         paired = list(f["paired_series"])
     assert rows == list(zip(outcomes, units)), (
-        "the outcomes table of compare.md differs from /effects/outcome and /effects/unit")
+        "the outcomes table of policies.md differs from /effects/outcome and /effects/unit")
     for metric in paired:
-        assert f"{metric}" in doc, f"compare.md does not name the paired series {metric}"
+        assert f"{metric}" in layout, f"output-format.md does not name the paired series {metric}"

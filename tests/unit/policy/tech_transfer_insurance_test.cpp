@@ -144,3 +144,31 @@ TEST(TechTransferInsurance, AShorterClaimWindowPaysLess) {
 
 }  // namespace
 }  // namespace incubsim
+
+namespace incubsim {
+namespace {
+
+TEST(TechTransferInsurance, TakeUpSetsTheShareOfTransfersInsured) {
+  testing::ScratchDir dir;
+  auto insured_share = [&](double take_up) {
+    Scenario sc = insured(liability_heavy(24));
+    sc.policy.tech_transfer_insurance.take_up = take_up;
+    const testing::PolicyRun r(dir, "take_up", sc);
+    const double transfers =
+        r.sum("/timeseries/transfers_licence") + r.sum("/timeseries/transfers_spinoff");
+    EXPECT_GT(transfers, 200.0);
+    return r.sum(kLedger + "insured_transfers") / transfers;
+  };
+  const double low = insured_share(0.1);
+  const double high = insured_share(0.3);
+  // Registered inventions are transferred more often than the others, so
+  // the insured share of transfers exceeds the take-up, but not by much.
+  EXPECT_GT(low, 0.1);
+  EXPECT_LT(low, 0.25);
+  EXPECT_GT(high, 0.3);
+  EXPECT_LT(high, 0.6);
+  EXPECT_LT(low, high);
+}
+
+}  // namespace
+}  // namespace incubsim
