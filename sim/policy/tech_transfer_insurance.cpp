@@ -33,6 +33,11 @@ class TechTransferInsurance final : public Instrument, public TransferLiabilityP
     std::vector<std::size_t> order(n);
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return size[a] > size[b]; });
+    if (!p_.pilot_ids.empty()) {
+      for (const double id : p_.pilot_ids) st.institutions.pilot[static_cast<std::size_t>(id)] = 1;
+      pilot_ = st.institutions.pilot;
+      return;
+    }
     const std::size_t pilots = p_.pilot_count == 0 ? n : std::min<std::size_t>(n, p_.pilot_count);
     for (std::size_t k = 0; k < pilots; ++k) st.institutions.pilot[order[k]] = 1;
     pilot_ = st.institutions.pilot;

@@ -653,6 +653,14 @@ std::optional<ConsistencyIssue> check_consistency(const Scenario& s) {
         window(pol.talent_programme, "talent_programme"),
         window(pol.rd_incentives, "rd_incentives")})
     if (issue) return issue;
+  for (const double id : pol.tech_transfer_insurance.pilot_ids)
+    if (id != std::floor(id) || id >= s.researchers.institutions)
+      return ConsistencyIssue{
+          "policy.tech_transfer_insurance.pilot_ids",
+          "policy.tech_transfer_insurance.pilot_ids must be whole numbers below "
+          "researchers.institutions (" +
+              std::to_string(s.researchers.institutions) + ")",
+          {"researchers.institutions"}};
   if (pol.rd_incentives.high_tech_tax_rate > pol.rd_incentives.corporate_tax_rate)
     return ConsistencyIssue{"policy.rd_incentives.high_tech_tax_rate",
                             "policy.rd_incentives.high_tech_tax_rate must not exceed "

@@ -19,13 +19,14 @@ struct PolicyCommon {
 /// institutions' researchers can insure the liability of a failed transfer.
 struct TechTransferInsurancePolicy : PolicyCommon {
   TechTransferInsurancePolicy() { budget_per_year = 5.0; }
-  int pilot_count = 11;          // largest institutions by researchers; 0 = all
-  double take_up = 1.0;          // share of pilot transfers registered in the scheme
-  double coverage = 0.8;         // share of the liability paid on a covered failure
-  double premium_rate = 0.05;    // premium as a share of the insured exposure
-  double premium_subsidy = 0.5;  // share of the premium the government pays
-  int claim_window = 8;          // quarters after the transfer in which failures are covered
-  double max_claim = 5.0;        // M yuan per transfer
+  int pilot_count = 11;           // largest institutions by researchers; 0 = all
+  std::vector<double> pilot_ids;  // explicit pilots (institution ids); override pilot_count
+  double take_up = 1.0;           // share of pilot transfers registered in the scheme
+  double coverage = 0.8;          // share of the liability paid on a covered failure
+  double premium_rate = 0.05;     // premium as a share of the insured exposure
+  double premium_subsidy = 0.5;   // share of the premium the government pays
+  int claim_window = 8;           // quarters after the transfer in which failures are covered
+  double max_claim = 5.0;         // M yuan per transfer
   double insurer_capital = 20.0;
 };
 

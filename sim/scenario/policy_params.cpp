@@ -28,6 +28,12 @@ void insurance(ParamTable& t, TechTransferInsurancePolicy& p) {
   t.add(k + "pilot_count", &p.pilot_count, 0, 1e5, "institutions",
         "Pilot institutions (the largest by researchers); 0 makes every institution a pilot.",
         "11 pilot universities and institutes, " + std::string(kOuhai000));
+  auto& ids = t.add(k + "pilot_ids", &p.pilot_ids, 0, 1e5, "institution ids",
+                    "Explicit pilot institutions (row numbers of /agents/institutions); when "
+                    "given, pilot_count is ignored.",
+                    "-");
+  ids.min_items = 0;
+  ids.max_items = 1000;
   t.add(k + "take_up", &p.take_up, 0, 1, "share",
         "Share of pilot institutions' transfers that are registered in the scheme (offered "
         "cover); the others are decided without it.",

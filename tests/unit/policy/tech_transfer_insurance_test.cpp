@@ -132,6 +132,15 @@ TEST(TechTransferInsurance, OnlyPilotInstitutionsAreInsured) {
   EXPECT_EQ(r.last(kLedger + "pilot_institutions"), 2.0);
 }
 
+TEST(TechTransferInsurance, ExplicitPilotsOverrideTheCount) {
+  ScratchDir dir;
+  Scenario sc = insured(liability_heavy(4));
+  sc.researchers.institutions = 6;
+  sc.policy.tech_transfer_insurance.pilot_ids = {1.0, 4.0};
+  const PolicyRun r(dir, "ids", sc);
+  EXPECT_EQ(r.column("/agents/institutions/pilot"), (std::vector<double>{0, 1, 0, 0, 1, 0}));
+}
+
 TEST(TechTransferInsurance, AShorterClaimWindowPaysLess) {
   ScratchDir dir;
   Scenario wide = insured(liability_heavy());

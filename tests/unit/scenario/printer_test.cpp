@@ -194,6 +194,8 @@ Scenario random_scenario(Perturber& r) {
            &pol.index_loans, &pol.science_vp, &pol.project_grants, &pol.talent_programme,
            &pol.rd_incentives})
     if (c->end_quarter < c->start_quarter) std::swap(c->start_quarter, c->end_quarter);
+  for (double& id : pol.tech_transfer_insurance.pilot_ids)
+    id = std::fmod(std::floor(id), static_cast<double>(s.researchers.institutions));
   auto& rd = pol.rd_incentives;
   if (rd.high_tech_tax_rate > rd.corporate_tax_rate)
     std::swap(rd.high_tech_tax_rate, rd.corporate_tax_rate);
