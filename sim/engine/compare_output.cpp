@@ -1,7 +1,5 @@
 // Writing a comparison to its HDF5 file (format incubsim-compare; layout in
 // docs/output-format.md).
-#include <unistd.h>
-
 #include <cmath>
 
 #include "core/errors.hpp"
@@ -13,12 +11,6 @@
 
 namespace incubsim {
 namespace {
-
-std::string host_name() {
-  char buf[256] = {};
-  if (gethostname(buf, sizeof buf - 1) != 0) return "unknown";
-  return buf;
-}
 
 output::CompareProvenance provenance(const CompareRequest& r, const std::string& command_line) {
   output::CompareProvenance p;
@@ -39,7 +31,7 @@ output::CompareProvenance provenance(const CompareRequest& r, const std::string&
   p.burn_in = r.base.simulation.burn_in;
   p.start_time = output::utc_now_iso8601();
   p.command_line = command_line;
-  p.hostname = host_name();
+  p.hostname = output::host_name();
   return p;
 }
 

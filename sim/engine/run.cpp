@@ -1,7 +1,5 @@
 #include "engine/run.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 
@@ -14,12 +12,6 @@
 
 namespace incubsim {
 namespace {
-
-std::string host_name() {
-  char buf[256] = {};
-  if (gethostname(buf, sizeof buf - 1) != 0) return "unknown";
-  return buf;
-}
 
 output::Provenance provenance(const RunRequest& r) {
   output::Provenance p;
@@ -34,7 +26,7 @@ output::Provenance provenance(const RunRequest& r) {
   p.quarters = r.scenario.simulation.quarters;
   p.burn_in = r.scenario.simulation.burn_in;
   p.command_line = r.command_line;
-  p.hostname = host_name();
+  p.hostname = output::host_name();
   return p;
 }
 

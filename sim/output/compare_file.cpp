@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "core/errors.hpp"
+#include "output/columns.hpp"
 #include "output/file_commit.hpp"
 #include "output/h5.hpp"
 #include "output/provenance.hpp"
@@ -20,21 +21,6 @@ namespace {
 constexpr std::size_t kTableChunkRows = 16384;
 // Series are written at once too; one chunk holds 64 quarters, as in run files.
 constexpr std::size_t kSeriesChunkRows = 64;
-
-const char* kind_name(MetricKind kind) {
-  switch (kind) {
-    case MetricKind::count: return "count";
-    case MetricKind::amount: return "amount";
-    case MetricKind::ratio: return "ratio";
-  }
-  return "unknown";
-}
-
-void check_name(const std::string& name, const std::string& what) {
-  if (name.empty() || name == "." || name.find('/') != std::string::npos) {
-    throw Error("invalid " + what + " name '" + name + "': must be non-empty and without '/'");
-  }
-}
 
 // "1.0" -> 1; nullopt unless it starts with MAJOR.MINOR digits.
 std::optional<int> major_version(const std::string& version) {
@@ -85,32 +71,9 @@ struct CompareWriter::Impl {
   // Declared first so it is destroyed last (the file closes only after
   // every object below it).
   h5::File file;
-  h5::Group types;
-  // An enum type stored once under /types, plus a transient copy used as
-  // the memory type when writing.
-  struct StoredEnum {
-    h5::Type stored;
-    h5::Type memory;
-  };
-  std::map<std::string, StoredEnum, std::less<>> enums;
+  std::unique_ptr<EnumStore> enums;  // after the file: closed before it
 
   hid_t root() const { return file.get(); }
-
-  const StoredEnum& stored_enum(const EnumType& type) {
-    check_name(type.name, "enum type");
-    h5::Type candidate = h5::enum_type(type);
-    if (const auto found = enums.find(type.name); found != enums.end()) {
-      if (H5Tequal(found->second.stored.get(), candidate.get()) <= 0) {
-        throw Error("enum type '" + type.name + "' is used with two different member lists");
-      }
-      return found->second;
-    }
-    if (!types) types = h5::open_or_create_group(root(), "/types");
-    h5::commit_type(types.get(), type.name, candidate.get());
-    StoredEnum stored{std::move(candidate), h5::Type()};
-    stored.memory = h5::copy_type(stored.stored.get());
-    return enums.emplace(type.name, std::move(stored)).first->second;
-  }
 
   void write_provenance(const CompareProvenance& p) {
     const hid_t r = root();
@@ -144,6 +107,7 @@ CompareWriter::CompareWriter(std::filesystem::path final_path, const CompareProv
   try {
     impl_ = std::make_unique<Impl>();
     impl_->file = h5::create_file(temp_path_.string());
+    impl_->enums = std::make_unique<EnumStore>(impl_->root());
     impl_->write_provenance(provenance);
   } catch (const IoError& e) {
     discard();
@@ -185,43 +149,12 @@ void CompareWriter::write_table(const std::string& group_path,
                   std::to_string(column.values.size()) + " rows, expected " + std::to_string(rows));
     }
   }
-  for (const ColumnView& column : table.columns) {
-    check_name(column.name, "column");
-    const std::size_t size = std::visit([](const auto& span) { return span.size(); }, column.data);
-    if (size != rows) {
-      throw Error("table " + group_path + ": column '" + column.name + "' has " +
-                  std::to_string(size) + " rows, expected " + std::to_string(rows));
-    }
-    if (column.enum_type != nullptr &&
-        !std::holds_alternative<std::span<const std::uint8_t>>(column.data)) {
-      throw Error("table " + group_path + ": column '" + column.name +
-                  "' has an enum type but is not a uint8 column");
-    }
-  }
+  check_table(group_path, table, rows);
   const h5::ErrorSilencer quiet;
   try {
     const h5::Group group = h5::open_or_create_group(impl.root(), group_path);
     for (const StringColumn& column : strings) write_strings(group.get(), column);
-    const hsize_t chunk = std::clamp<std::size_t>(rows, 1, kTableChunkRows);
-    for (const ColumnView& column : table.columns) {
-      std::visit(
-          [&](const auto& span) {
-            using T = std::remove_const_t<typename std::decay_t<decltype(span)>::element_type>;
-            hid_t file_type = h5::TypeOf<T>::file();
-            hid_t memory_type = h5::TypeOf<T>::memory();
-            if (column.enum_type != nullptr) {
-              const Impl::StoredEnum& stored = impl.stored_enum(*column.enum_type);
-              file_type = stored.stored.get();
-              memory_type = stored.memory.get();
-            }
-            const h5::Dataset dataset =
-                h5::create_column(group.get(), column.name, file_type, chunk, rows);
-            h5::write_rows(dataset.get(), memory_type, span.data(), 0, rows);
-            h5::write_attribute(dataset.get(), "unit", column.unit);
-            h5::write_attribute(dataset.get(), "description", column.doc);
-          },
-          column.data);
-    }
+    write_table_columns(group.get(), table, rows, *impl.enums, kTableChunkRows);
     h5::write_attribute(group.get(), "rows", static_cast<std::int64_t>(rows));
   } catch (...) {
     discard();
@@ -264,11 +197,7 @@ void CompareWriter::write_series(const std::string& group_path,
       const h5::Dataset d =
           h5::create_column(group.get(), def.name, h5::TypeOf<double>::file(), chunk, rows);
       h5::write_rows(d.get(), h5::TypeOf<double>::memory(), columns[m].data(), 0, rows);
-      h5::write_attribute(d.get(), "unit", def.unit);
-      h5::write_attribute(d.get(), "description", def.doc);
-      h5::write_attribute(d.get(), "kind", std::string_view(kind_name(def.kind)));
-      h5::write_attribute(d.get(), "temporal",
-                          std::string_view(def.temporal == Temporal::stock ? "stock" : "flow"));
+      write_metric_attributes(d.get(), def);
       h5::write_attribute(d.get(), "statistic", statistic);
     }
   } catch (...) {
@@ -289,9 +218,7 @@ void CompareWriter::finish() {
   } catch (const IoError& e) {
     discard();
     if (e.path() == final_path_.string()) throw;
-    throw IoError(final_path_.string(), std::string("could not be written (") + e.what() +
-                                            "); nothing was left behind: check free space, "
-                                            "quotas and file-size limits");
+    throw write_failure(final_path_, e);
   } catch (...) {
     discard();
     throw;

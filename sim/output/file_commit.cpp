@@ -63,4 +63,10 @@ void sync_directory_best_effort(const std::filesystem::path& file) {
   ::close(fd);
 }
 
+IoError write_failure(const std::filesystem::path& final_path, const IoError& cause) {
+  return IoError(final_path.string(), std::string("could not be written (") + cause.what() +
+                                          "); nothing was left behind: check free space, "
+                                          "quotas and file-size limits");
+}
+
 }  // namespace incubsim::output

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <string>
 
+#include "core/errors.hpp"
+
 namespace incubsim::output {
 
 /// `<final_path>.tmp-<pid>`.
@@ -24,6 +26,10 @@ void probe_writable(const std::filesystem::path& final_path, const std::filesyst
 /// IoError (naming `temp` if flushing failed, `final_path` if the rename
 /// did); the caller removes `temp` then.
 void move_into_place(const std::filesystem::path& temp, const std::filesystem::path& final_path);
+
+/// The error a writer reports when finishing its file failed: it names the
+/// final path, keeps the cause and says nothing was left behind.
+IoError write_failure(const std::filesystem::path& final_path, const IoError& cause);
 
 /// fsyncs the directory holding `file` so the rename is durable; some
 /// filesystems refuse, which is ignored (the rename already happened).

@@ -1,5 +1,7 @@
 #include "output/provenance.hpp"
 
+#include <unistd.h>
+
 #include <chrono>
 #include <ctime>
 
@@ -16,6 +18,12 @@ std::string utc_now_iso8601() {
   char text[sizeof "2026-11-22T10:15:00Z"];
   std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
   return text;
+}
+
+std::string host_name() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0) return "unknown";
+  return buf;
 }
 
 }  // namespace incubsim::output

@@ -31,6 +31,9 @@ struct Provenance {
 /// "1.0" for the current version.
 std::string current_format_version();
 
+/// The machine's host name ("unknown" if it cannot be read).
+std::string host_name();
+
 /// Current UTC time as ISO 8601 ("2026-11-22T10:15:00Z").
 std::string utc_now_iso8601();
 

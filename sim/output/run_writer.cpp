@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
+#include <memory>
 #include <type_traits>
 #include <utility>
 
 #include "core/errors.hpp"
+#include "output/columns.hpp"
 #include "output/file_commit.hpp"
 #include "output/h5.hpp"
 
@@ -25,22 +26,6 @@ constexpr std::size_t kEventFlushRows = 4 * kEventChunkRows;
 // Final tables are written at once; chunks are capped for partial reads.
 constexpr std::size_t kTableChunkRows = 16384;
 
-const char* kind_name(MetricKind kind) {
-  switch (kind) {
-    case MetricKind::count: return "count";
-    case MetricKind::amount: return "amount";
-    case MetricKind::ratio: return "ratio";
-  }
-  return "unknown";
-}
-
-// Names become HDF5 link names: a '/' would silently create subgroups.
-void check_name(const std::string& name, const std::string& what) {
-  if (name.empty() || name == "." || name.find('/') != std::string::npos) {
-    throw Error("invalid " + what + " name '" + name + "': must be non-empty and without '/'");
-  }
-}
-
 template <class T>
 void append(const h5::Dataset& dataset, const std::vector<T>& rows) {
   h5::append_rows(dataset.get(), h5::TypeOf<T>::memory(), rows.data(), rows.size());
@@ -49,13 +34,6 @@ void append(const h5::Dataset& dataset, const std::vector<T>& rows) {
 }  // namespace
 
 struct RunWriter::Impl {
-  // An enum type stored once under /types, plus a transient copy used as
-  // the memory type when writing (uint8 values pass through unconverted).
-  struct StoredEnum {
-    h5::Type stored;
-    h5::Type memory;
-  };
-
   // Buffered /events rows, one vector per column.
   struct EventRows {
     std::vector<std::int32_t> quarter;
@@ -96,8 +74,7 @@ struct RunWriter::Impl {
   // Declared first so it is destroyed last: the file closes (SEMI degree)
   // only after every object below has been closed.
   h5::File file;
-  h5::Group types;
-  std::map<std::string, StoredEnum, std::less<>> enums;
+  std::unique_ptr<EnumStore> enums;  // after the file: closed before it
 
   // A group of per-quarter columns: /timeseries, and the ledgers that policy
   // instruments add (/policy/<name>).
@@ -111,29 +88,14 @@ struct RunWriter::Impl {
   std::vector<Series> series;      // series[0] is /timeseries
   std::vector<MetricDef> metrics;  // of /timeseries, until create_timeseries() moves them
 
-  const StoredEnum* phase_enum = nullptr;
-  const StoredEnum* kind_enum = nullptr;
-  const StoredEnum* agent_enum = nullptr;
+  const EnumStore::Stored* phase_enum = nullptr;
+  const EnumStore::Stored* kind_enum = nullptr;
+  const EnumStore::Stored* agent_enum = nullptr;
   h5::Dataset ev_quarter, ev_phase, ev_kind, ev_actor_kind, ev_actor, ev_target_kind, ev_target,
       ev_amount, ev_detail;
   EventRows pending_events;
 
   hid_t root() const { return file.get(); }
-
-  const StoredEnum& stored_enum(const EnumType& type) {
-    check_name(type.name, "enum type");
-    h5::Type candidate = h5::enum_type(type);
-    if (const auto found = enums.find(type.name); found != enums.end()) {
-      if (H5Tequal(found->second.stored.get(), candidate.get()) <= 0) {
-        throw Error("enum type '" + type.name + "' is used with two different member lists");
-      }
-      return found->second;
-    }
-    h5::commit_type(types.get(), type.name, candidate.get());
-    StoredEnum stored{std::move(candidate), h5::Type()};
-    stored.memory = h5::copy_type(stored.stored.get());
-    return enums.emplace(type.name, std::move(stored)).first->second;
-  }
 
   void write_provenance(const Provenance& p) {
     const hid_t r = root();
@@ -170,11 +132,7 @@ struct RunWriter::Impl {
       const hid_t type = metric.kind == MetricKind::count ? h5::TypeOf<std::int64_t>::file()
                                                           : h5::TypeOf<double>::file();
       h5::Dataset column = h5::create_column(group.get(), metric.name, type, kTimeseriesChunkRows);
-      h5::write_attribute(column.get(), "unit", metric.unit);
-      h5::write_attribute(column.get(), "description", metric.doc);
-      h5::write_attribute(column.get(), "kind", std::string_view(kind_name(metric.kind)));
-      h5::write_attribute(column.get(), "temporal",
-                          std::string_view(metric.temporal == Temporal::stock ? "stock" : "flow"));
+      write_metric_attributes(column.get(), metric);
       out.metric_columns.push_back(std::move(column));
     }
     out.pending_quarters.reserve(kTimeseriesChunkRows);
@@ -195,9 +153,9 @@ struct RunWriter::Impl {
     if (schema.phase.name.empty()) schema.phase.name = "phase";
     if (schema.kind.name.empty()) schema.kind.name = "event_kind";
     if (schema.agent_kind.name.empty()) schema.agent_kind.name = "agent_kind";
-    phase_enum = &stored_enum(schema.phase);
-    kind_enum = &stored_enum(schema.kind);
-    agent_enum = &stored_enum(schema.agent_kind);
+    phase_enum = &enums->get(schema.phase);
+    kind_enum = &enums->get(schema.kind);
+    agent_enum = &enums->get(schema.agent_kind);
 
     const h5::Group group = h5::open_or_create_group(root(), "/events");
     const hid_t g = group.get();
@@ -273,7 +231,7 @@ RunWriter::RunWriter(std::filesystem::path final_path, const Provenance& provena
     impl_->file = h5::create_file(temp_path_.string());
     impl_->metrics = std::move(metrics);
     impl_->write_provenance(provenance);
-    impl_->types = h5::open_or_create_group(impl_->root(), "/types");
+    impl_->enums = std::make_unique<EnumStore>(impl_->root());
     impl_->create_timeseries();
     impl_->create_events(std::move(event_schema));
   } catch (const IoError& e) {
@@ -363,41 +321,10 @@ void RunWriter::append_events(std::span<const Event> events) {
 void RunWriter::write_table(const std::string& group_path, const TableView& table) {
   Impl& impl = open_impl("write_table");
   const std::size_t rows = table.rows();
-  for (const ColumnView& column : table.columns) {
-    check_name(column.name, "column");
-    const std::size_t size = std::visit([](const auto& span) { return span.size(); }, column.data);
-    if (size != rows) {
-      throw Error("table " + group_path + ": column '" + column.name + "' has " +
-                  std::to_string(size) + " rows, expected " + std::to_string(rows));
-    }
-    if (column.enum_type != nullptr &&
-        !std::holds_alternative<std::span<const std::uint8_t>>(column.data)) {
-      throw Error("table " + group_path + ": column '" + column.name +
-                  "' has an enum type but is not a uint8 column");
-    }
-  }
+  check_table(group_path, table, rows);
   or_discard([&] {
     const h5::Group group = h5::open_or_create_group(impl.root(), group_path);
-    const hsize_t chunk = std::clamp<std::size_t>(rows, 1, kTableChunkRows);
-    for (const ColumnView& column : table.columns) {
-      std::visit(
-          [&](const auto& span) {
-            using T = std::remove_const_t<typename std::decay_t<decltype(span)>::element_type>;
-            hid_t file_type = h5::TypeOf<T>::file();
-            hid_t memory_type = h5::TypeOf<T>::memory();
-            if (column.enum_type != nullptr) {
-              const Impl::StoredEnum& stored = impl.stored_enum(*column.enum_type);
-              file_type = stored.stored.get();
-              memory_type = stored.memory.get();
-            }
-            const h5::Dataset dataset =
-                h5::create_column(group.get(), column.name, file_type, chunk, rows);
-            h5::write_rows(dataset.get(), memory_type, span.data(), 0, rows);
-            h5::write_attribute(dataset.get(), "unit", column.unit);
-            h5::write_attribute(dataset.get(), "description", column.doc);
-          },
-          column.data);
-    }
+    write_table_columns(group.get(), table, rows, *impl.enums, kTableChunkRows);
     h5::write_attribute(group.get(), "rows", static_cast<std::int64_t>(rows));
   });
 }
@@ -432,9 +359,7 @@ void RunWriter::finish() {
   } catch (const IoError& e) {
     discard();
     if (e.path() == final_path_.string()) throw;
-    throw IoError(final_path_.string(), std::string("could not be written (") + e.what() +
-                                            "); nothing was left behind: check free space, "
-                                            "quotas and file-size limits");
+    throw write_failure(final_path_, e);
   } catch (...) {
     discard();
     throw;

@@ -191,10 +191,7 @@ TEST(GuidanceFund, SameFilesFor1And4Threads) {
   const Scenario sc = guided(thin_early_market(16));
   const PolicyRun one(dir1, "threads", sc, 1);
   const PolicyRun four(dir4, "threads", sc, 4);
-  const auto diffs = output::compare_runs(one.path(), four.path(), verify_ignored_attributes());
-  std::string text;
-  for (const auto& d : diffs) text += d.path + ": " + d.what + "\n";
-  EXPECT_TRUE(diffs.empty()) << text;
+  EXPECT_EQ(testing::differences(one, four), "");
   EXPECT_GT(one.sum(kLedger + "deals_by_guidance_funds"), 0.0);
 }
 

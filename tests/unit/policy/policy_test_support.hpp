@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "engine/run.hpp"
+#include "engine/verify.hpp"
 #include "output/run_reader.hpp"
 #include "test_support.hpp"
 
@@ -34,6 +35,15 @@ class PolicyRun {
  private:
   std::filesystem::path path_;
 };
+
+/// Every difference between the files of two runs of the same scenario
+/// (threads, times and host ignored), one per line; empty when identical.
+inline std::string differences(const PolicyRun& a, const PolicyRun& b) {
+  std::string text;
+  for (const auto& d : output::compare_runs(a.path(), b.path(), verify_ignored_attributes()))
+    text += d.path + ": " + d.what + "\n";
+  return text;
+}
 
 /// Attributes that differ between two arms of a comparison by design.
 inline std::vector<std::string> arm_attributes() {

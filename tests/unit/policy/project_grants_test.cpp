@@ -278,10 +278,7 @@ TEST(ProjectGrants, SameResultsWithOneAndFourThreads) {
   const PolicyRun one(dir1, "grants", sc, 1);
   const PolicyRun four(dir4, "grants", sc, 4);
   EXPECT_GT(one.sum(kLedger + "grants"), 0.0);
-  const auto diffs = output::compare_runs(one.path(), four.path(), verify_ignored_attributes());
-  std::string text;
-  for (const auto& d : diffs) text += d.path + ": " + d.what + "\n";
-  EXPECT_TRUE(diffs.empty()) << text;
+  EXPECT_EQ(testing::differences(one, four), "");
 }
 
 }  // namespace

@@ -315,10 +315,7 @@ TEST(RdIncentives, SameResultsWithOneAndFourThreads) {
   const PolicyRun one(dir1, "incentives", sc, 1);
   const PolicyRun four(dir4, "incentives", sc, 4);
   EXPECT_GT(one.sum(kLedger + "spend"), 0.0);
-  const auto diffs = output::compare_runs(one.path(), four.path(), verify_ignored_attributes());
-  std::string text;
-  for (const auto& d : diffs) text += d.path + ": " + d.what + "\n";
-  EXPECT_TRUE(diffs.empty()) << text;
+  EXPECT_EQ(testing::differences(one, four), "");
 }
 
 }  // namespace

@@ -275,10 +275,7 @@ TEST(ScienceVp, SameFilesFor1And4Threads) {
   const Scenario sc = seconding(small_scenario(16));
   const PolicyRun one(dir1, "threads", sc, 1);
   const PolicyRun four(dir4, "threads", sc, 4);
-  const auto diffs = output::compare_runs(one.path(), four.path(), verify_ignored_attributes());
-  std::string text;
-  for (const auto& d : diffs) text += d.path + ": " + d.what + "\n";
-  EXPECT_TRUE(diffs.empty()) << text;
+  EXPECT_EQ(testing::differences(one, four), "");
   EXPECT_GT(one.sum(kLedger + "started"), 0.0);
 }
 
