@@ -38,7 +38,11 @@ class TechTransferInsurance final : public Instrument, public TransferLiabilityP
       pilot_ = st.institutions.pilot;
       return;
     }
-    const std::size_t pilots = p_.pilot_count == 0 ? n : std::min<std::size_t>(n, p_.pilot_count);
+    const std::size_t count =
+        p_.pilot_share > 0.0
+            ? static_cast<std::size_t>(std::lround(p_.pilot_share * static_cast<double>(n)))
+            : static_cast<std::size_t>(p_.pilot_count);
+    const std::size_t pilots = count == 0 && p_.pilot_share <= 0.0 ? n : std::min(n, count);
     for (std::size_t k = 0; k < pilots; ++k) st.institutions.pilot[order[k]] = 1;
     pilot_ = st.institutions.pilot;
   }

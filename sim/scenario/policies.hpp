@@ -20,6 +20,7 @@ struct PolicyCommon {
 struct TechTransferInsurancePolicy : PolicyCommon {
   TechTransferInsurancePolicy() { budget_per_year = 5.0; }
   int pilot_count = 11;           // largest institutions by researchers; 0 = all
+  double pilot_share = 0.0;       // if > 0: this share of institutions instead of pilot_count
   std::vector<double> pilot_ids;  // explicit pilots (institution ids); override pilot_count
   double take_up = 1.0;           // share of pilot transfers registered in the scheme
   double coverage = 0.8;          // share of the liability paid on a covered failure

@@ -28,6 +28,10 @@ void insurance(ParamTable& t, TechTransferInsurancePolicy& p) {
   t.add(k + "pilot_count", &p.pilot_count, 0, 1e5, "institutions",
         "Pilot institutions (the largest by researchers); 0 makes every institution a pilot.",
         "11 pilot universities and institutes, " + std::string(kOuhai000));
+  t.add(k + "pilot_share", &p.pilot_share, 0, 1, "share",
+        "If positive, this share of institutions (rounded, the largest first) are pilots "
+        "instead of pilot_count.",
+        "-");
   auto& ids = t.add(k + "pilot_ids", &p.pilot_ids, 0, 1e5, "institution ids",
                     "Explicit pilot institutions (row numbers of /agents/institutions); when "
                     "given, pilot_count is ignored.",

@@ -141,6 +141,30 @@ TEST(TechTransferInsurance, ExplicitPilotsOverrideTheCount) {
   EXPECT_EQ(r.column("/agents/institutions/pilot"), (std::vector<double>{0, 1, 0, 0, 1, 0}));
 }
 
+TEST(TechTransferInsurance, APilotShareSelectsTheLargestInstitutions) {
+  ScratchDir dir;
+  Scenario sc = insured(liability_heavy(4));
+  sc.researchers.institutions = 10;
+  sc.policy.tech_transfer_insurance.pilot_share = 0.3;
+  const PolicyRun r(dir, "share", sc);
+  const auto pilot = r.column("/agents/institutions/pilot");
+  EXPECT_EQ(std::accumulate(pilot.begin(), pilot.end(), 0.0), 3.0);
+  // The pilots are the institutions with the most researchers.
+  const auto institution = r.column("/agents/researchers/institution");
+  const auto entered = r.column("/agents/researchers/entered");
+  std::vector<int> size(10, 0);
+  for (std::size_t i = 0; i < institution.size(); ++i)
+    if (entered[i] < 0) ++size[static_cast<std::size_t>(institution[i])];
+  int smallest_pilot = 1 << 30, largest_other = 0;
+  for (std::size_t i = 0; i < 10; ++i) {
+    if (pilot[i] > 0)
+      smallest_pilot = std::min(smallest_pilot, size[i]);
+    else
+      largest_other = std::max(largest_other, size[i]);
+  }
+  EXPECT_GE(smallest_pilot, largest_other);
+}
+
 TEST(TechTransferInsurance, AShorterClaimWindowPaysLess) {
   ScratchDir dir;
   Scenario wide = insured(liability_heavy());
