@@ -46,7 +46,7 @@ const output::EnumType& cost_status_enum() {
   return type;
 }
 
-void write_runs(output::CompareWriter& w, const CompareResult& res) {
+void write_runs(output::TableFileWriter& w, const CompareResult& res) {
   const std::size_t rows = res.runs.size();
   std::vector<std::uint8_t> arm(rows);
   std::vector<std::int32_t> replicate(rows);
@@ -70,7 +70,7 @@ void write_runs(output::CompareWriter& w, const CompareResult& res) {
   w.write_table("/runs", {}, t);
 }
 
-void write_effects(output::CompareWriter& w, const CompareResult& res) {
+void write_effects(output::TableFileWriter& w, const CompareResult& res) {
   const auto& defs = outcome_defs();
   const std::size_t rows = defs.size();
   std::vector<output::StringColumn> strings = {
@@ -124,7 +124,7 @@ void write_effects(output::CompareWriter& w, const CompareResult& res) {
   w.write_table("/effects", strings, t);
 }
 
-void write_series(output::CompareWriter& w, const CompareResult& res) {
+void write_series(output::TableFileWriter& w, const CompareResult& res) {
   const auto& defs = metric_defs();
   for (std::size_t arm = 0; arm < 2; ++arm) {
     w.write_series("/timeseries/" + std::string(to_string(static_cast<Arm>(arm))), res.quarters,
@@ -157,7 +157,8 @@ void write_series(output::CompareWriter& w, const CompareResult& res) {
 CompareResult compare_to_file(const CompareRequest& request, const std::filesystem::path& output,
                               const std::string& command_line, RunObserver* observer) {
   check_request(request);  // before the output file is created
-  output::CompareWriter writer(output, provenance(request, command_line));
+  output::TableFileWriter writer(output);
+  output::write_compare_provenance(writer, provenance(request, command_line));
   CompareResult result;
   try {
     result = run_compare(request, observer);

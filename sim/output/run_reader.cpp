@@ -4,20 +4,10 @@
 
 #include "core/errors.hpp"
 #include "output/h5.hpp"
+#include "output/table_file.hpp"
 
 namespace incubsim::output {
 namespace {
-
-// "1.0" -> 1; nullopt unless it starts with MAJOR.MINOR digits.
-std::optional<int> major_version(const std::string& version) {
-  int major = 0;
-  const char* end = version.data() + version.size();
-  const auto [dot, error] = std::from_chars(version.data(), end, major);
-  if (error != std::errc() || dot == end || *dot != '.' || dot + 1 == end) return std::nullopt;
-  int minor = 0;
-  if (std::from_chars(dot + 1, end, minor).ec != std::errc()) return std::nullopt;
-  return major;
-}
 
 // Checks that `root` belongs to an incubsim run file this build can read and
 // returns its format_version.
