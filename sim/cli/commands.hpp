@@ -25,6 +25,7 @@ Registered add_info(CLI::App& app, const Context& ctx);
 Registered add_verify(CLI::App& app, const Context& ctx);
 Registered add_params(CLI::App& app, const Context& ctx);
 Registered add_schema(CLI::App& app, const Context& ctx);
+Registered add_sweep(CLI::App& app, const Context& ctx);
 Registered add_compare(CLI::App& app, const Context& ctx);
 
 }  // namespace incubsim::cli

@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
   const std::vector<cli::Registered> commands = {
       cli::add_run(app, ctx),    cli::add_check(app, ctx),  cli::add_info(app, ctx),
       cli::add_verify(app, ctx), cli::add_params(app, ctx), cli::add_schema(app, ctx),
-      cli::add_compare(app, ctx)};
+      cli::add_sweep(app, ctx),  cli::add_compare(app, ctx)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -256,4 +256,18 @@ std::vector<std::string> read_string_column(const std::filesystem::path& path,
   return values;
 }
 
+std::optional<std::string> read_root_string(const std::filesystem::path& path,
+                                            const std::string& name) {
+  const h5::ErrorSilencer quiet;
+  const h5::File file = h5::open_file_read_only(path.string());
+  return h5::read_string_attribute(file.get(), name);
+}
+
+std::optional<std::int64_t> read_root_int(const std::filesystem::path& path,
+                                          const std::string& name) {
+  const h5::ErrorSilencer quiet;
+  const h5::File file = h5::open_file_read_only(path.string());
+  return h5::read_int_attribute(file.get(), name);
+}
+
 }  // namespace incubsim::output

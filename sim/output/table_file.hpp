@@ -83,6 +83,13 @@ class TableFileWriter {
 /// IoError if it cannot be opened, FormatError if it is not HDF5.
 std::string read_file_format(const std::filesystem::path& path);
 
+/// Root attributes of any HDF5 file (nullopt when absent). Throw IoError if
+/// the file cannot be opened, FormatError if it is not HDF5.
+std::optional<std::string> read_root_string(const std::filesystem::path& path,
+                                            const std::string& name);
+std::optional<std::int64_t> read_root_int(const std::filesystem::path& path,
+                                          const std::string& name);
+
 /// Reads a 1-D string dataset.
 std::vector<std::string> read_string_column(const std::filesystem::path& path,
                                             const std::string& dataset);
