@@ -6,5 +6,7 @@
 namespace incubsim::cli {
 
 Registered add_sweep_plan(CLI::App& sweep, const Context& ctx);
+Registered add_sweep_run(CLI::App& sweep, const Context& ctx);
+Registered add_sweep_merge(CLI::App& sweep, const Context& ctx);
 
 }  // namespace incubsim::cli

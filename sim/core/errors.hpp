@@ -14,6 +14,7 @@ enum class ExitCode : int {
   io_error = 3,         // a file could not be read or written
   internal_error = 4,   // a bug: please report it
   interrupted = 5,      // stopped by SIGINT or SIGTERM; no output was written
+  incomplete = 6,       // a sweep has runs that failed or are missing
 };
 
 class Error : public std::runtime_error {
@@ -71,6 +72,14 @@ class FormatError : public Error {
 
  private:
   std::string path_;
+};
+
+/// A sweep with runs that failed or have not run: `sweep run` finished the
+/// others, `sweep merge` refuses to merge without --allow-missing.
+class IncompleteError : public Error {
+ public:
+  using Error::Error;
+  ExitCode exit_code() const override { return ExitCode::incomplete; }
 };
 
 }  // namespace incubsim
