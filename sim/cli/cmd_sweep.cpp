@@ -14,6 +14,7 @@ Registered add_sweep(CLI::App& app, const Context& ctx) {
   auto verbs = std::make_shared<std::vector<Registered>>();
   verbs->push_back(add_sweep_plan(*sweep, ctx));
   verbs->push_back(add_sweep_run(*sweep, ctx));
+  verbs->push_back(add_sweep_status(*sweep, ctx));
   return {sweep, [verbs] {
             for (const auto& v : *verbs)
               if (v.app->parsed()) return v.run();

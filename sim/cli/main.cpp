@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
       "incubsim: agent-based simulator of innovation ecosystems (firms, researchers, "
       "incubators, funds) with policy what-ifs.\nExit status: 0 success, 1 verify found "
       "differences, 2 invalid input, 3 file error, 4 internal error, 5 interrupted by "
-      "SIGINT/SIGTERM (nothing written)."};
+      "SIGINT/SIGTERM (nothing written), 6 sweep incomplete (runs failed or missing)."};
   app.set_version_flag("--version", std::string("incubsim ") + std::string(version()) + " (git " +
                                         std::string(git_sha()) + ")");
   app.require_subcommand(1);

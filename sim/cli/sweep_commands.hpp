@@ -8,5 +8,6 @@ namespace incubsim::cli {
 Registered add_sweep_plan(CLI::App& sweep, const Context& ctx);
 Registered add_sweep_run(CLI::App& sweep, const Context& ctx);
 Registered add_sweep_merge(CLI::App& sweep, const Context& ctx);
+Registered add_sweep_status(CLI::App& sweep, const Context& ctx);
 
 }  // namespace incubsim::cli
