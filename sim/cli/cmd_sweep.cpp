@@ -13,6 +13,7 @@ Registered add_sweep(CLI::App& app, const Context& ctx) {
   sweep->require_subcommand(1);
   auto verbs = std::make_shared<std::vector<Registered>>();
   verbs->push_back(add_sweep_plan(*sweep, ctx));
+  verbs->push_back(add_sweep_merge(*sweep, ctx));
   verbs->push_back(add_sweep_run(*sweep, ctx));
   verbs->push_back(add_sweep_status(*sweep, ctx));
   return {sweep, [verbs] {

@@ -384,7 +384,9 @@ std::vector<std::string> scenario_differences(const Scenario& a, const Scenario&
   const auto ka = resolved_keys(a), kb = resolved_keys(b);
   std::vector<std::string> out;
   for (const auto& [key, value] : ka) {
-    if (key == "simulation.seed" || key == "simulation.record_events") continue;
+    if (key == "simulation.seed" || key == "simulation.record_events" ||
+        key == "simulation.record_agents")
+      continue;
     const auto other = kb.find(key);
     if (other == kb.end() || other->second != value) out.push_back(key);
   }

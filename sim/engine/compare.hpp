@@ -155,7 +155,7 @@ void check_comparable(const Scenario& base, const Scenario& policy, const std::s
 void check_request(const CompareRequest& request);
 
 /// Resolved keys ("section.key") whose values differ between the arms,
-/// ignoring simulation.seed and simulation.record_events.
+/// ignoring simulation.seed, simulation.record_events and simulation.record_agents.
 std::vector<std::string> scenario_differences(const Scenario& a, const Scenario& b);
 
 struct RunOutcomes {

@@ -76,7 +76,7 @@ RunSummary run_to_file(const RunRequest& request, RunObserver* observer) {
                         request.output.string() + " was not written");
     }
   }
-  write_final_tables(writer, sim.state(), sc);
+  if (sc.simulation.record_agents) write_final_tables(writer, sim.state(), sc);
   writer.finish();
   summary.output = request.output;
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -104,6 +104,10 @@ void TableFileWriter::discard() noexcept {
   std::filesystem::remove(temp_path_, ignored);
 }
 
+hid_t TableFileWriter::root() {
+  return open_impl("root").root();
+}
+
 TableFileWriter::Impl& TableFileWriter::open_impl(const char* operation) {
   if (!impl_) {
     throw Error(std::string("TableFileWriter::") + operation +

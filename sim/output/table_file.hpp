@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "output/h5.hpp"
 #include "output/table.hpp"
 
 namespace incubsim::output {
@@ -61,6 +62,11 @@ class TableFileWriter {
   void write_series(const std::string& group_path, std::span<const std::int32_t> quarters,
                     const std::vector<MetricDef>& defs,
                     const std::vector<std::vector<double>>& columns, const std::string& statistic);
+
+  /// The open file's root group, for formats that add what this writer does
+  /// not know (2-D series, external links, attributes on columns). Valid
+  /// until finish(); objects opened through it must be closed before then.
+  hid_t root();
 
   /// Writes end_time, closes, flushes and renames onto the final path. Call
   /// once; afterwards (or after a failure) every call throws Error.

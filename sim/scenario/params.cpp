@@ -39,6 +39,10 @@ void simulation_params(Table& t, SimulationParams& p) {
         "arbitrary");
   t.add("simulation.record_events", &p.record_events, 0, 1, "-",
         "Write the append-only /events table.", "-");
+  t.add("simulation.record_agents", &p.record_agents, 0, 1, "-",
+        "Write the final agent tables and the network (/agents, /network); sweeps of many small "
+        "runs often need only the time series.",
+        "-");
 }
 
 void market_params(Table& t, MarketParams& p) {

@@ -33,6 +33,7 @@ struct SimulationParams {
   int burn_in = 8;               // simulated before recording starts
   std::int64_t seed = 20240601;  // master seed of all random streams
   bool record_events = true;     // write the /events table
+  bool record_agents = true;     // write the final /agents and /network tables
 };
 
 struct MarketParams {

@@ -64,6 +64,7 @@ std::vector<std::string> Manifest::overrides(std::int64_t run_id) const {
     out.push_back(parameters[i].override_for(p.values[i]));
   out.push_back("simulation.seed=" + std::to_string(r.seed));
   out.push_back(std::string("simulation.record_events=") + (keep_events ? "true" : "false"));
+  out.push_back(std::string("simulation.record_agents=") + (keep_agents ? "true" : "false"));
   return out;
 }
 
@@ -82,6 +83,7 @@ Manifest plan_sweep(const SweepSpec& spec) {
   m.seed_policy = spec.seed_policy;
   m.metrics = spec.metrics;
   m.keep_events = spec.keep_events;
+  m.keep_agents = spec.keep_agents;
   m.parameters = spec.parameters;
   m.points = make_design(spec);
   const auto n = static_cast<std::int64_t>(m.points.size()) * spec.replicates;
@@ -131,6 +133,7 @@ void write_plan(const std::filesystem::path& dir, const Manifest& m) {
   w.attribute("seed_policy", std::string(to_string(m.seed_policy)));
   w.attribute("metrics", join_lines(m.metrics));
   w.attribute("keep_events", static_cast<std::int32_t>(m.keep_events ? 1 : 0));
+  w.attribute("keep_agents", static_cast<std::int32_t>(m.keep_agents ? 1 : 0));
 
   // /parameters: what varies and how values are spelled for the scenario.
   std::vector<output::StringColumn> pstrings(3);
@@ -232,6 +235,7 @@ Manifest read_manifest(const std::filesystem::path& dir) {
                       ? SeedPolicy::independent
                       : SeedPolicy::common;
   m.keep_events = output::read_root_int(path, "keep_events").value_or(0) != 0;
+  m.keep_agents = output::read_root_int(path, "keep_agents").value_or(0) != 0;
   m.metrics = split_lines(output::read_root_string(path, "metrics").value_or(""));
   const std::string design = output::read_root_string(path, "design").value_or("grid");
   for (const Design d :

@@ -42,6 +42,7 @@ struct Manifest {
   SeedPolicy seed_policy = SeedPolicy::common;
   std::vector<std::string> metrics;  // kept when merging (all when empty)
   bool keep_events = false;
+  bool keep_agents = false;
   std::vector<SweepParameter> parameters;
   std::vector<DesignPoint> points;
   std::vector<ManifestRun> runs;  // run_id == index; point-major, replicates inner

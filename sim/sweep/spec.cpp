@@ -114,6 +114,15 @@ void flatten_fixed(const toml::table& t, const std::string& prefix, std::vector<
   }
 }
 
+/// Keys the sweep sets for every run itself; where to set them instead.
+std::string set_by_the_sweep(const std::string& key) {
+  if (key == "simulation.seed")
+    return "is set per run by the sweep; use the top-level `seed` and `seed_policy`";
+  if (key == "simulation.record_events") return "is set by the sweep; use [outputs] events";
+  if (key == "simulation.record_agents") return "is set by the sweep; use [outputs] agents";
+  return "";
+}
+
 SweepParameter read_parameter(const Reader& r, const toml::table& t, const std::string& where,
                               const KeyIndex& keys, std::set<std::string>& seen, Design design) {
   r.only(t, where, {"key", "min", "max", "scale", "steps", "values"});
@@ -124,6 +133,7 @@ SweepParameter read_parameter(const Reader& r, const toml::table& t, const std::
   const toml::node* key_node = t.get("key");
   const ParamSpec* spec = keys.find(p.key);
   if (!spec) r.fail(key_node, p.key, keys.unknown_key_message(p.key));
+  if (const auto why = set_by_the_sweep(p.key); !why.empty()) r.fail(key_node, p.key, why);
   if (!seen.insert(p.key).second) r.fail(key_node, p.key, "is varied twice; give each key once");
   const ParamType type = spec->type();
   if (type != ParamType::integer && type != ParamType::real && type != ParamType::boolean)
@@ -200,8 +210,11 @@ double SweepParameter::at(double u) const {
                             static_cast<std::size_t>(u * static_cast<double>(values.size())));
     return values[i];
   }
-  double v = scale == Scale::log ? std::exp(std::log(min) + u * (std::log(max) - std::log(min)))
-                                 : min + u * (max - min);
+  // The ends exactly: exp(log(min)) and min + (max - min) can miss by an ulp.
+  double v = u == 0.0              ? min
+             : u == 1.0            ? max
+             : scale == Scale::log ? std::exp(std::log(min) + u * (std::log(max) - std::log(min)))
+                                   : min + u * (max - min);
   if (integer) v = std::round(v);
   return std::clamp(v, min, max);
 }
@@ -288,11 +301,13 @@ SweepSpec load_sweep_spec(const std::filesystem::path& file) {
     const std::string key = fixed.substr(0, fixed.find('='));
     if (seen.count(key))
       r.fail(root.get("fixed"), "fixed." + key, "is also a swept parameter; keep it in one place");
+    if (const auto why = set_by_the_sweep(key); !why.empty())
+      r.fail(root.get("fixed"), "fixed." + key, why);
   }
   if (const toml::node* o = root.get("outputs")) {
     const auto* t = o->as_table();
     if (!t) r.fail(o, "outputs", "expected a table");
-    r.only(*t, "outputs", {"metrics", "events"});
+    r.only(*t, "outputs", {"metrics", "events", "agents"});
     if (const toml::node* m = t->get("metrics")) {
       const auto* arr = m->as_array();
       if (!arr) r.fail(m, "outputs.metrics", "expected a list of /timeseries metric names");
@@ -315,6 +330,10 @@ SweepSpec load_sweep_spec(const std::filesystem::path& file) {
     if (const toml::node* e = t->get("events")) {
       if (!e->is_boolean()) r.fail(e, "outputs.events", "expected true or false");
       spec.keep_events = *e->value<bool>();
+    }
+    if (const toml::node* e = t->get("agents")) {
+      if (!e->is_boolean()) r.fail(e, "outputs.agents", "expected true or false");
+      spec.keep_agents = *e->value<bool>();
     }
   }
   // The base with the fixed overrides must load: errors surface at plan time.

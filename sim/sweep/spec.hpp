@@ -51,6 +51,7 @@ struct SweepSpec {
   SeedPolicy seed_policy = SeedPolicy::common;
   std::vector<std::string> metrics;  // kept in the merged table (empty = all)
   bool keep_events = false;          // per-run files keep /events
+  bool keep_agents = false;          // per-run files keep /agents and /network
 };
 
 /// Reads and validates a sweep file. Throws IoError if it cannot be read,

@@ -1,9 +1,13 @@
-"""Every scenario shipped in scenarios/ loads and validates."""
+"""Every scenario shipped in scenarios/ loads and validates, and every sweep
+file in scenarios/sweeps/ (and bench/) plans."""
 from pathlib import Path
 
 import pytest
 
-SCENARIOS = sorted((Path(__file__).resolve().parents[2] / "scenarios").rglob("*.toml"))
+ROOT = Path(__file__).resolve().parents[2]
+SWEEPS = sorted((ROOT / "scenarios" / "sweeps").glob("*.toml")) + sorted(
+    (ROOT / "bench").glob("sweep*.toml"))
+SCENARIOS = sorted(p for p in (ROOT / "scenarios").rglob("*.toml") if p not in SWEEPS)
 
 
 def test_there_are_scenarios():
@@ -15,6 +19,12 @@ def test_there_are_scenarios():
 def test_scenario_validates(incubsim, scenario):
     r = incubsim("check", scenario)
     assert "[simulation]" in r.stdout
+
+
+@pytest.mark.parametrize("sweep", SWEEPS, ids=[p.name for p in SWEEPS])
+def test_sweep_file_plans(incubsim, sweep, tmp_path):
+    r = incubsim("sweep", "plan", sweep, "-o", tmp_path / "plan")
+    assert r.stdout.startswith("planned ") and (tmp_path / "plan" / "manifest.h5").is_file()
 
 
 def test_ouhai_policy_scenarios_switch_on_one_instrument_from_2024(incubsim):
