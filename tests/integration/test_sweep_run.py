@@ -268,6 +268,15 @@ def test_mpirun_three_ranks_equals_the_local_run(incubsim, reference, tmp_path):
     # Only rank 0 reports.
     assert p.stdout.count("12 of 12 runs done, 0 failed, 0 to do") == 1, p.stdout
     assert_same_runs(directory, ref, 12)
+    # And the merged results are the same: summaries and every series.
+    incubsim("sweep", "merge", ref, "-o", tmp_path / "local.h5", "-q")
+    incubsim("sweep", "merge", directory, "-o", tmp_path / "mpi.h5", "-q")
+    with h5py.File(tmp_path / "local.h5") as a, h5py.File(tmp_path / "mpi.h5") as b:
+        for group in ("summary", "series"):
+            assert sorted(a[group]) == sorted(b[group])
+            for name in a[group]:
+                assert a[group][name][()].tobytes() == b[group][name][()].tobytes(), name
+        assert a.attrs["runs_done"] == b.attrs["runs_done"] == 12
     # A second start finds nothing to do and hands out nothing.
     p = subprocess.run([MPIRUN, "-n", "2", str(incubsim.path), "sweep", "run", str(directory),
                         "--mpi"], env=env, stdin=subprocess.DEVNULL, capture_output=True,
