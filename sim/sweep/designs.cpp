@@ -94,11 +94,13 @@ std::vector<DesignPoint> morris(const SweepSpec& spec) {
 /// base row j the points A_j, A_j with column i from B_j (i = 1..k), B_j.
 std::vector<DesignPoint> saltelli(const SweepSpec& spec) {
   const int k = static_cast<int>(spec.parameters.size());
-  const auto base = sobol_points(2 * k, spec.points);
+  // The first Sobol point is (1/2, ..., 1/2), whose halves make A == B: a
+  // row that carries no information about any index, so start after it.
+  const auto base = sobol_points(2 * k, spec.points + 1);
   std::vector<DesignPoint> out;
   out.reserve(static_cast<std::size_t>(spec.points) * static_cast<std::size_t>(k + 2));
   for (int j = 0; j < spec.points; ++j) {
-    const auto& row = base[static_cast<std::size_t>(j)];
+    const auto& row = base[static_cast<std::size_t>(j) + 1];
     const std::vector<double> a(row.begin(), row.begin() + k);
     const std::vector<double> b(row.begin() + k, row.end());
     auto add = [&](const std::vector<double>& u, int matrix) {

@@ -169,7 +169,7 @@ TEST(SweepDesigns, SaltelliHasABAndEveryABi) {
   const SweepSpec s = unit_spec(Design::saltelli, k, n);
   const auto pts = make_design(s);
   ASSERT_EQ(pts.size(), static_cast<std::size_t>(n * (k + 2)));
-  const auto base = sobol_points(2 * k, n);
+  const auto base = sobol_points(2 * k, n + 1);
   for (int j = 0; j < n; ++j) {
     std::map<int, const DesignPoint*> by_matrix;
     for (const auto& p : pts)
@@ -180,14 +180,12 @@ TEST(SweepDesigns, SaltelliHasABAndEveryABi) {
     ASSERT_TRUE(by_matrix.count(0) && by_matrix.count(1));
     const auto& a = by_matrix[0]->values;
     const auto& b = by_matrix[1]->values;
-    // A and B are the two halves of one Sobol point of twice the dimension.
-    const auto& row = base[static_cast<std::size_t>(j)];
+    // A and B are the two halves of one Sobol point of twice the dimension,
+    // skipping the first point (1/2, ..., 1/2), whose halves are equal.
+    const auto& row = base[static_cast<std::size_t>(j) + 1];
     EXPECT_EQ(a, std::vector<double>(row.begin(), row.begin() + k));
     EXPECT_EQ(b, std::vector<double>(row.begin() + k, row.end()));
-    // Row 0 is Sobol's (1/2, ..., 1/2), so A == B there.
-    if (j > 0) {
-      EXPECT_NE(a, b);
-    }
+    EXPECT_NE(a, b) << "row " << j;
     for (int i = 0; i < k; ++i) {
       ASSERT_TRUE(by_matrix.count(2 + i)) << "row " << j << " lacks AB_" << i;
       const auto& ab = by_matrix[2 + i]->values;
