@@ -107,6 +107,18 @@ std::filesystem::path run_failure_path(const std::filesystem::path& dir, std::in
   return std::filesystem::path(run_result_path(dir, run_id)).replace_extension(".failed");
 }
 
+void write_plan_attributes(output::TableFileWriter& w, const Manifest& m) {
+  w.attribute("incubsim_version", std::string(version()));
+  w.attribute("git_sha", std::string(git_sha()));
+  w.attribute("sweep_name", m.spec_name);
+  w.attribute("sweep", m.spec_text);
+  w.attribute("base_scenario", m.base_scenario);
+  w.attribute("design", std::string(to_string(m.design)));
+  w.attribute("replicates", static_cast<std::int32_t>(m.replicates));
+  w.attribute("seed", m.seed);
+  w.attribute("seed_policy", std::string(to_string(m.seed_policy)));
+}
+
 void write_plan(const std::filesystem::path& dir, const Manifest& m) {
   const auto manifest = dir / "manifest.h5";
   if (std::filesystem::exists(manifest))
@@ -121,16 +133,8 @@ void write_plan(const std::filesystem::path& dir, const Manifest& m) {
   w.attribute("format", kManifestFormat);
   w.attribute("format_version",
               std::to_string(kManifestFormatMajor) + "." + std::to_string(kManifestFormatMinor));
-  w.attribute("incubsim_version", std::string(version()));
-  w.attribute("git_sha", std::string(git_sha()));
   w.attribute("start_time", output::utc_now_iso8601());
-  w.attribute("sweep_name", m.spec_name);
-  w.attribute("sweep", m.spec_text);
-  w.attribute("base_scenario", m.base_scenario);
-  w.attribute("design", std::string(to_string(m.design)));
-  w.attribute("replicates", static_cast<std::int32_t>(m.replicates));
-  w.attribute("seed", m.seed);
-  w.attribute("seed_policy", std::string(to_string(m.seed_policy)));
+  write_plan_attributes(w, m);
   w.attribute("metrics", join_lines(m.metrics));
   w.attribute("keep_events", static_cast<std::int32_t>(m.keep_events ? 1 : 0));
   w.attribute("keep_agents", static_cast<std::int32_t>(m.keep_agents ? 1 : 0));

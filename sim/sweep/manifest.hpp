@@ -20,6 +20,9 @@
 #include "sweep/spec.hpp"
 
 namespace incubsim {
+namespace output {
+class TableFileWriter;
+}
 
 inline constexpr const char* kManifestFormat = "incubsim-sweep-manifest";
 inline constexpr int kManifestFormatMajor = 1;
@@ -53,6 +56,11 @@ struct Manifest {
 
 /// Builds the plan: design points, runs and their seeds (deterministic).
 Manifest plan_sweep(const SweepSpec& spec);
+
+/// The root attributes that describe a sweep's plan (name, sweep text,
+/// resolved base, design, replicates, seeds, version and git SHA), shared
+/// by the manifest and the merged file.
+void write_plan_attributes(output::TableFileWriter& w, const Manifest& m);
 
 /// Writes DIR/manifest.h5, DIR/sweep.toml and DIR/base.toml and creates
 /// DIR/runs. Refuses a directory that already holds a plan (IoError).

@@ -498,18 +498,10 @@ void Merger::write_attributes(output::TableFileWriter& w, const std::string& sta
   w.attribute("format", kSweepFormat);
   w.attribute("format_version",
               std::to_string(kSweepFormatMajor) + "." + std::to_string(kSweepFormatMinor));
-  w.attribute("incubsim_version", std::string(version()));
-  w.attribute("git_sha", std::string(git_sha()));
   w.attribute("start_time", start_time);
   w.attribute("command_line", options_.command_line);
   w.attribute("hostname", output::host_name());
-  w.attribute("sweep_name", m.spec_name);
-  w.attribute("sweep", m.spec_text);
-  w.attribute("base_scenario", m.base_scenario);
-  w.attribute("design", std::string(to_string(m.design)));
-  w.attribute("replicates", static_cast<std::int32_t>(m.replicates));
-  w.attribute("seed", m.seed);
-  w.attribute("seed_policy", std::string(to_string(m.seed_policy)));
+  write_plan_attributes(w, m);
   w.attribute("runs_total", report_.runs_total);
   w.attribute("runs_done", report_.runs_done);
   w.attribute("runs_failed", report_.runs_failed);

@@ -42,6 +42,20 @@ values = [{values}]
 {extra}""")
 
 
+def invalid_point_sweep(tmp_path: Path, replicates: int) -> Path:
+    """Three points, of which point 1 is invalid: funds.investment_period may
+    not exceed funds.life (40)."""
+    return write_text(tmp_path / "bad.toml", f"""
+design = "grid"
+replicates = {replicates}
+seed = 2
+{SMALL_FIXED}
+[[parameter]]
+key = "funds.investment_period"
+values = [4, 400, 8]
+""")
+
+
 def plan(incubsim, sweep: Path, directory: Path) -> Path:
     incubsim("sweep", "plan", sweep, "-o", directory)
     return directory
@@ -158,17 +172,7 @@ def test_run_without_a_plan_says_how_to_make_one(incubsim, tmp_path):
 
 
 def test_a_failing_run_is_recorded_and_does_not_stop_the_sweep(incubsim, tmp_path):
-    # funds.investment_period may not exceed funds.life (40): point 1 is invalid.
-    sweep = write_text(tmp_path / "bad.toml", f"""
-design = "grid"
-replicates = 2
-seed = 2
-{SMALL_FIXED}
-[[parameter]]
-key = "funds.investment_period"
-values = [4, 400, 8]
-""")
-    directory = plan(incubsim, sweep, tmp_path / "bad")
+    directory = plan(incubsim, invalid_point_sweep(tmp_path, replicates=2), tmp_path / "bad")
     r = incubsim("sweep", "run", directory, expect=6)
     assert "4 of 6 runs done, 2 failed" in r.stdout
     assert "sweep status" in r.stderr and "--retry-failed" in r.stderr
@@ -286,16 +290,7 @@ def test_mpirun_three_ranks_equals_the_local_run(incubsim, reference, tmp_path):
 
 @pytest.mark.skipif(MPIRUN is None, reason="OpenMPI's mpirun is not installed")
 def test_mpi_records_failures_like_a_local_run(incubsim, tmp_path):
-    sweep = write_text(tmp_path / "bad.toml", f"""
-design = "grid"
-replicates = 1
-seed = 2
-{SMALL_FIXED}
-[[parameter]]
-key = "funds.investment_period"
-values = [4, 400, 8]
-""")
-    directory = plan(incubsim, sweep, tmp_path / "bad")
+    directory = plan(incubsim, invalid_point_sweep(tmp_path, replicates=1), tmp_path / "bad")
     p = subprocess.run([MPIRUN, "-n", "2", str(incubsim.path), "sweep", "run", str(directory),
                         "--mpi"], env=dict(os.environ, **MPI_ENV), stdin=subprocess.DEVNULL,
                        capture_output=True, text=True, timeout=120)
