@@ -231,6 +231,30 @@ def test_kill_minus_nine_then_resume_completes_each_run_exactly_once(incubsim, t
     assert_same_runs(directory, ref, 40)
 
 
+def test_sigterm_stops_at_a_quarter_keeps_finished_runs_and_resumes(incubsim, tmp_path):
+    # Slurm sends SIGTERM at the time limit.
+    founders = [float(v) for v in range(5, 85, 4)]  # 40 runs
+    directory = plan(incubsim, grid_sweep(tmp_path, founders), tmp_path / "term")
+    proc = subprocess.Popen([str(incubsim.path), "sweep", "run", str(directory), "--jobs", "2"],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while len(run_files(directory)) < 5 and proc.poll() is None:
+        assert time.monotonic() < deadline, "the sweep made no progress"
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 5, out + err
+    assert "still to do" in err and "run the same command again" in err
+    done = run_files(directory)
+    assert 0 < len(done) < 40
+    assert temporaries(directory) == [], "an interrupted run left a temporary file"
+    stamps = {i: p.stat().st_mtime_ns for i, p in done.items()}
+    r = incubsim("sweep", "run", directory, "-q")
+    assert sorted(run_files(directory)) == list(range(40))
+    assert all(run_files(directory)[i].stat().st_mtime_ns == t for i, t in stamps.items())
+
+
 def test_progress_shows_rate_and_eta_on_a_terminal(incubsim, tmp_path):
     directory = plan(incubsim, grid_sweep(tmp_path, [10, 20, 30]), tmp_path / "tty")
     controller, terminal = pty.openpty()
