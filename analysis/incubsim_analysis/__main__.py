@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import load_cli, sensitivity_cli
+from . import load_cli, report_cli, sensitivity_cli, validate_cli
 from .errors import AnalysisError
 
 
@@ -18,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
         description="Analyse incubsim results: load files into tables, "
                     "sensitivity indices from sweeps.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in (load_cli, sensitivity_cli):
+    for command in (load_cli, report_cli, sensitivity_cli, validate_cli):
         command.add_parser(sub)
     args = parser.parse_args(argv)
     try:

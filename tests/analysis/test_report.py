@@ -1,0 +1,214 @@
+"""incubsim_analysis.report and the `report` command, on real files made by the
+binary: a short run (with agent tables) and a small comparison. The HTML must
+be self-contained (no http(s) URLs, every image a data: PNG) and render in a
+real headless Chromium: every image decoded and shown, no SEVERE console
+entries. A screenshot goes to $INCUBSIM_TEST_ARTIFACTS (or the test's tmp
+dir)."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from incubsim_analysis import FormatError
+from incubsim_analysis.report import kaplan_meier, report
+
+ANALYSIS_DIR = Path(__file__).resolve().parents[2] / "analysis"
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+
+
+@pytest.fixture(scope="module")
+def run_file(incubsim, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("report_run") / "run.h5"
+    incubsim("run", "-q", "--quarters", "6", "--set", "firms.initial_count=300",
+             "--set", "researchers.count=600", "-o", out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def compare_file(incubsim, source_dir, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("report_compare") / "cmp.h5"
+    ouhai = source_dir / "scenarios" / "ouhai"
+    incubsim("compare", "-q", "-n", "2", "--quarters", "4", "--threads", "2",
+             "--bootstrap", "100", "--set", "firms.initial_count=200",
+             "--set", "researchers.count=400", "--set", "simulation.burn_in=0",
+             ouhai / "baseline.toml", ouhai / "insurance_pilot.toml", "-o", out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def policy_file(incubsim, source_dir, tmp_path_factory) -> Path:
+    """A run where the insurance pilot is active from the first quarter."""
+    out = tmp_path_factory.mktemp("report_policy") / "policy.h5"
+    incubsim("run", "-q", "--quarters", "6", "--set", "firms.initial_count=300",
+             "--set", "researchers.count=600", "--set", "simulation.burn_in=0",
+             "--set", "policy.tech_transfer_insurance.start_quarter=0", "-o", out,
+             source_dir / "scenarios" / "ouhai" / "insurance_pilot.toml")
+    return out
+
+
+@pytest.fixture(scope="module")
+def reports(run_file, compare_file, policy_file, tmp_path_factory) -> dict[str, Path]:
+    top = tmp_path_factory.mktemp("reports")
+    return {"run": report(run_file, top / "run.html"),
+            "compare": report(compare_file, top / "compare.html"),
+            "policy": report(policy_file, top / "policy.html")}
+
+
+def _artifacts(tmp_path: Path) -> Path:
+    d = os.environ.get("INCUBSIM_TEST_ARTIFACTS")
+    path = Path(d) if d else tmp_path
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _self_contained(text: str) -> None:
+    assert not re.search(r"https?://", text), "the report refers to an external URL"
+    imgs = re.findall(r"<img\b[^>]*>", text)
+    assert imgs
+    for tag in imgs:
+        src = re.search(r'src="([^"]*)"', tag).group(1)
+        assert src.startswith("data:image/png;base64,"), tag[:80]
+    assert "<style>" in text and "<link" not in text and "<script" not in text
+
+
+# --- content ----------------------------------------------------------------------
+
+def test_run_report_content(reports, run_file):
+    text = reports["run"].read_text(encoding="utf-8")
+    _self_contained(text)
+    for heading in ("Provenance", "Firm population", "Funding", "Firm survival",
+                    "Technology transfer pipeline", "Policy ledgers", "Network measures"):
+        assert heading in text
+    assert "Kaplan–Meier" in text
+    assert "<details>" in text and "[simulation]" in text
+    assert "git SHA" in text and "20240601" in text
+    # The baseline has no active instruments: every ledger is noted as all zero.
+    assert "All-zero ledgers" in text and "government" in text
+    assert "never active" in text and "tech_transfer_insurance" in text
+    assert text.count("<figcaption>") == len(re.findall(r"<img\b", text)) >= 5
+    assert "mean_degree" in text
+    assert not list(reports["run"].parent.glob(".*tmp-*"))
+
+
+def test_active_ledgers_drawn(reports):
+    text = reports["policy"].read_text(encoding="utf-8")
+    _self_contained(text)
+    assert "<h3>tech transfer insurance</h3>" in text
+    assert "<h3>government</h3>" in text
+    assert "Ledger tech_transfer_insurance:" in text and "total (flows)" in text
+    assert "All-zero ledgers" in text and "index_loans" in text
+
+
+def test_compare_report_content(reports):
+    text = reports["compare"].read_text(encoding="utf-8")
+    _self_contained(text)
+    assert "Effects of the policy" in text and "95 % low" in text
+    assert "cost per unit" in text and "firms_alive_end" in text
+    assert "insurance_pilot" in text
+
+
+def test_run_without_agents(incubsim, tmp_path):
+    src = tmp_path / "plain.h5"
+    incubsim("run", "-q", "--quarters", "3", "--set", "firms.initial_count=200",
+             "--set", "researchers.count=400", "-o", src)
+    # Remove /agents from a copy rather than depending on a flag's name.
+    import h5py
+    with h5py.File(src, "a") as f:
+        if "agents" in f:
+            del f["agents"]
+    text = report(src, tmp_path / "plain.html").read_text(encoding="utf-8")
+    assert "without agent tables" in text
+    _self_contained(text)
+
+
+def test_kaplan_meier():
+    km = kaplan_meier([1, 2, 2, 3, 4], [True, True, False, True, False])
+    # at t=1: 5 at risk, 1 event -> .8; t=2: 4 at risk, 1 -> .6; t=3: 2 at risk, 1 -> .3
+    assert list(km["time"]) == [0, 1, 2, 3]
+    assert km["survival"].round(6).tolist() == [1.0, 0.8, 0.6, 0.3]
+
+
+def test_foreign_file_is_format_error(tmp_path):
+    bad = tmp_path / "notes.txt"
+    bad.write_text("not hdf5\n", encoding="utf-8")
+    with pytest.raises(FormatError):
+        report(bad, tmp_path / "x.html")
+    assert not (tmp_path / "x.html").exists()
+
+
+# --- command line -------------------------------------------------------------------
+
+def _cli(*args, cwd: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ANALYSIS_DIR),
+                                                      env.get("PYTHONPATH")]))
+    return subprocess.run([sys.executable, "-m", "incubsim_analysis", *map(str, args)],
+                          cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_cli(run_file, tmp_path):
+    r = _cli("report", run_file, "-o", tmp_path / "r.html", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    _self_contained((tmp_path / "r.html").read_text(encoding="utf-8"))
+    bad = tmp_path / "bad.txt"
+    bad.write_text("hello\n", encoding="utf-8")
+    r = _cli("report", bad, "-o", tmp_path / "b.html", cwd=tmp_path)
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "not an HDF5 file" in lines[0]
+    assert not (tmp_path / "b.html").exists()
+
+
+# --- real browser -------------------------------------------------------------------
+
+def _driver():
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        pytest.skip("selenium is not installed")
+    chromium = shutil.which("chromium") or (CHROMIUM if os.path.exists(CHROMIUM) else None)
+    driver = shutil.which("chromedriver") or (CHROMEDRIVER if os.path.exists(CHROMEDRIVER)
+                                               else None)
+    if not chromium:
+        pytest.skip("chromium is not installed")
+    if not driver:
+        pytest.skip("chromedriver is not installed")
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = chromium
+    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1100,1400"):
+        opts.add_argument(a)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service(driver), options=opts)
+
+
+@pytest.mark.parametrize("kind", ["run", "compare", "policy"])
+def test_renders_in_chromium(reports, kind, tmp_path):
+    from selenium.webdriver.common.by import By
+    drv = _driver()
+    try:
+        drv.get(reports[kind].resolve().as_uri())
+        imgs = drv.find_elements(By.TAG_NAME, "img")
+        assert imgs
+        for img in imgs:
+            drv.execute_script("arguments[0].scrollIntoView();", img)
+            assert drv.execute_script("return arguments[0].complete && "
+                                      "arguments[0].naturalWidth", img) > 0
+            assert img.is_displayed()
+            assert img.size["width"] > 0 and img.size["height"] > 0
+        drv.execute_script("window.scrollTo(0, 0);")
+        severe = [e for e in drv.get_log("browser") if e.get("level") == "SEVERE"]
+        assert not severe, severe
+        shot = _artifacts(tmp_path) / f"report-{kind}.png"
+        assert drv.save_screenshot(str(shot))
+        assert shot.stat().st_size > 0
+    finally:
+        drv.quit()
