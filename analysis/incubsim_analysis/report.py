@@ -25,8 +25,9 @@ import pandas as pd
 
 from . import load as _load
 from .errors import AnalysisError
+from .validate import kaplan_meier
 
-__all__ = ["report", "kaplan_meier"]
+__all__ = ["report"]
 
 _CSS = """
 body{font-family:-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;max-width:960px;
@@ -105,37 +106,6 @@ def _plt():
     matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt
     return plt
-
-
-# --- survival ----------------------------------------------------------------------
-
-def kaplan_meier(duration, event) -> pd.DataFrame:
-    """Kaplan-Meier survival estimate.
-
-    Parameters
-    ----------
-    duration : array of float
-        Time to the event or to censoring (here: quarters of age).
-    event : array of bool
-        True where the event was observed, False where censored.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``time``, ``at_risk``, ``events``, ``survival``; the first row
-        is time 0 with survival 1.
-    """
-    d = np.asarray(duration, dtype=float)
-    e = np.asarray(event, dtype=bool)
-    times = np.unique(d[e])
-    s, rows = 1.0, [(0.0, len(d), 0, 1.0)]
-    for t in times:
-        at_risk = int(np.sum(d >= t))
-        n = int(np.sum((d == t) & e))
-        if at_risk > 0:
-            s *= 1.0 - n / at_risk
-        rows.append((float(t), at_risk, n, s))
-    return pd.DataFrame(rows, columns=["time", "at_risk", "events", "survival"])
 
 
 # --- run files ---------------------------------------------------------------------
@@ -296,7 +266,7 @@ def _survival(f: h5py.File, q: np.ndarray, plt) -> str:
     ok = duration >= 0
     km = kaplan_meier(duration[ok], died[ok])
     fig, ax = plt.subplots(figsize=(8, 3.2))
-    ax.step(km["time"], km["survival"], where="post", color="#2b5d8a")
+    ax.step(np.r_[0.0, km["time"]], np.r_[1.0, km["survival"]], where="post", color="#2b5d8a")
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("firm age (quarters)")
     ax.set_ylabel("share surviving")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from incubsim_analysis import FormatError
-from incubsim_analysis.report import kaplan_meier, report
+from incubsim_analysis.report import report
 
 ANALYSIS_DIR = Path(__file__).resolve().parents[2] / "analysis"
 CHROMIUM = "/usr/bin/chromium"
@@ -126,13 +126,6 @@ def test_run_without_agents(incubsim, tmp_path):
     text = report(src, tmp_path / "plain.html").read_text(encoding="utf-8")
     assert "without agent tables" in text
     _self_contained(text)
-
-
-def test_kaplan_meier():
-    km = kaplan_meier([1, 2, 2, 3, 4], [True, True, False, True, False])
-    # at t=1: 5 at risk, 1 event -> .8; t=2: 4 at risk, 1 -> .6; t=3: 2 at risk, 1 -> .3
-    assert list(km["time"]) == [0, 1, 2, 3]
-    assert km["survival"].round(6).tolist() == [1.0, 0.8, 0.6, 0.3]
 
 
 def test_foreign_file_is_format_error(tmp_path):
