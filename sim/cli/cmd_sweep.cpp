@@ -12,10 +12,11 @@ Registered add_sweep(CLI::App& app, const Context& ctx) {
       "shards or under MPI), merge the results into one file");
   sweep->require_subcommand(1);
   auto verbs = std::make_shared<std::vector<Registered>>();
+  // In the order a user needs them.
   verbs->push_back(add_sweep_plan(*sweep, ctx));
-  verbs->push_back(add_sweep_merge(*sweep, ctx));
   verbs->push_back(add_sweep_run(*sweep, ctx));
   verbs->push_back(add_sweep_status(*sweep, ctx));
+  verbs->push_back(add_sweep_merge(*sweep, ctx));
   return {sweep, [verbs] {
             for (const auto& v : *verbs)
               if (v.app->parsed()) return v.run();
