@@ -48,11 +48,8 @@ bool stopped(const SweepRunOptions& o) {
 
 SweepTally dispatch(const std::filesystem::path& dir, const Manifest& m,
                     const SweepRunOptions& options, SweepObserver* observer, int ranks) {
-  remove_stale_temporaries(dir, options.shard);
   SweepTally tally;
-  std::vector<std::int64_t> todo = runs_to_do(dir, m, options.shard, options.retry_failed, &tally);
-  if (options.retry_failed)
-    for (const auto id : todo) std::filesystem::remove(run_failure_path(dir, id));
+  const std::vector<std::int64_t> todo = prepare_runs(dir, m, options, tally);
   std::size_t next = 0;
   int active = ranks - 1;
   int io_error_rank = -1;
@@ -97,9 +94,7 @@ SweepTally dispatch(const std::filesystem::path& dir, const Manifest& m,
                                     " could not write a run's result (its message is above); "
                                     "fix the cause and run the same command again");
   if (interrupted || (stopped(options) && tally.pending > 0))
-    throw Interrupted("sweep stopped by a signal with " + std::to_string(tally.pending) +
-                      " run(s) still to do; finished runs are kept: run the same command again "
-                      "to finish the rest");
+    throw sweep_interrupted(tally.pending);
   return tally;
 }
 

@@ -60,14 +60,25 @@ RunOutcome execute_run(const std::filesystem::path& dir, const Manifest& m, std:
   return out;
 }
 
-SweepTally run_sweep_locally(const std::filesystem::path& dir, const Manifest& m,
-                             const SweepRunOptions& options, SweepObserver* observer) {
+std::vector<std::int64_t> prepare_runs(const std::filesystem::path& dir, const Manifest& m,
+                                       const SweepRunOptions& options, SweepTally& tally) {
   remove_stale_temporaries(dir, options.shard);
-  SweepTally tally;
-  const std::vector<std::int64_t> todo =
-      runs_to_do(dir, m, options.shard, options.retry_failed, &tally);
+  std::vector<std::int64_t> todo = runs_to_do(dir, m, options.shard, options.retry_failed, &tally);
   if (options.retry_failed)
     for (const auto id : todo) std::filesystem::remove(run_failure_path(dir, id));
+  return todo;
+}
+
+Interrupted sweep_interrupted(std::int64_t pending) {
+  return Interrupted("sweep stopped by a signal with " + std::to_string(pending) +
+                     " run(s) still to do; finished runs are kept: run the same command again "
+                     "to finish the rest");
+}
+
+SweepTally run_sweep_locally(const std::filesystem::path& dir, const Manifest& m,
+                             const SweepRunOptions& options, SweepObserver* observer) {
+  SweepTally tally;
+  const std::vector<std::int64_t> todo = prepare_runs(dir, m, options, tally);
 
   std::mutex mutex;  // guards tally, first_error and the observer
   std::optional<IoError> first_error;
@@ -98,9 +109,7 @@ SweepTally run_sweep_locally(const std::filesystem::path& dir, const Manifest& m
   });
   if (first_error) throw *first_error;
   if (interrupted || (options.stop && options.stop->load() && tally.pending > 0))
-    throw Interrupted("sweep stopped by a signal with " + std::to_string(tally.pending) +
-                      " run(s) still to do; finished runs are kept: run the same command again "
-                      "to finish the rest");
+    throw sweep_interrupted(tally.pending);
   return tally;
 }
 

@@ -8,7 +8,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
+#include "core/errors.hpp"
 #include "sweep/manifest.hpp"
 #include "sweep/run_status.hpp"
 
@@ -46,6 +48,15 @@ struct SweepRunOptions {
   bool retry_failed = false;  // run failed runs again (after a fix, say)
   const std::atomic<bool>* stop = nullptr;
 };
+
+/// What every engine does before its workers start: removes the shard's
+/// stale temporaries, returns the runs to do in run order (clearing their
+/// failure records when retrying) and sets `tally` for the shard.
+std::vector<std::int64_t> prepare_runs(const std::filesystem::path& dir, const Manifest& m,
+                                       const SweepRunOptions& options, SweepTally& tally);
+
+/// The error of a sweep stopped by a signal with `pending` runs left.
+Interrupted sweep_interrupted(std::int64_t pending);
 
 /// Executes the pending runs of `options.shard` on this machine, `jobs` at
 /// once. Returns the final tally. Throws Interrupted if stopped (finished
