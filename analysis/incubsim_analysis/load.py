@@ -42,18 +42,20 @@ WHATS = {
 _SWEEP_ID_COLUMNS = ("run_id", "point_id", "replicate", "seed")
 
 __all__ = [
-    "MAJOR", "FORMATS", "WHATS", "open_checked", "file_format", "load", "load_run",
-    "load_run_wide", "load_ledger", "load_compare", "load_sweep",
+    "MAJOR", "FORMATS", "WHATS", "open_checked", "file_format", "text", "load", "load_run",
+    "load_run_wide", "load_ledger", "load_compare", "load_sweep", "load_sweep_ledger",
 ]
 
 
 # --- opening and checking -------------------------------------------------
 
-def _text(value) -> str:
+def text(value) -> str:
+    """An HDF5 string (attribute or scalar dataset value) as str, whether h5py
+    gives str, bytes or a 0-d array."""
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
     if isinstance(value, np.ndarray) and value.shape == ():
-        return _text(value[()])
+        return text(value[()])
     return str(value)
 
 
@@ -66,14 +68,14 @@ def _check(f: h5py.File, path: str, expected: Sequence[str]) -> str:
     if "format" not in f.attrs:
         raise FormatError(f"{path} has no 'format' attribute: it is not an incubsim result "
                           f"(expected an {_names(expected)} file)")
-    fmt = _text(f.attrs["format"])
+    fmt = text(f.attrs["format"])
     if fmt not in expected:
         hint = ""
         if fmt == MANIFEST:
             hint = ("; it is a sweep's plan: merge the runs first "
                     "(incubsim sweep merge DIR -o SWEEP.h5) and read the merged file")
         raise FormatError(f"{path} is an {fmt} file, expected {_names(expected)}{hint}")
-    version = _text(f.attrs.get("format_version", ""))
+    version = text(f.attrs.get("format_version", ""))
     try:
         major = int(version.split(".")[0])
     except ValueError:
@@ -139,7 +141,7 @@ def open_checked(path: str | os.PathLike,
 def file_format(path: str | os.PathLike) -> str:
     """The ``format`` of an incubsim result (checked as by `open_checked`)."""
     with open_checked(path, FORMATS) as f:
-        return _text(f.attrs["format"])
+        return text(f.attrs["format"])
 
 
 # --- helpers ---------------------------------------------------------------
@@ -175,7 +177,7 @@ def _table(group: h5py.Group, skip: Iterable[str] = ()) -> pd.DataFrame:
 
 
 def _unit(ds) -> str:
-    return _text(ds.attrs.get("unit", ""))
+    return text(ds.attrs.get("unit", ""))
 
 
 # --- run files ---------------------------------------------------------------
@@ -271,7 +273,7 @@ def load_compare(path: str | os.PathLike, what: str = "effects") -> pd.DataFrame
         name). ``series``: the per-quarter means of both arms, long format
         ``arm, quarter, metric, value, unit``. ``paired``: the
         ``/paired_series`` quantiles and effects, one row per metric and
-        quarter.
+        quarter. ``attrs["units"]`` gives each outcome's or metric's unit.
     """
     with open_checked(path, COMPARE) as f:
         if what == "effects":
@@ -298,12 +300,15 @@ def load_compare(path: str | os.PathLike, what: str = "effects") -> pd.DataFrame
             df.attrs["units"] = units
         elif what == "paired":
             g = _get(f, "paired_series", path)
-            parts = []
+            parts, units = [], {}
             for m in g:
                 t = _table(g[m])
                 t.insert(0, "metric", m)
                 parts.append(t)
+                if "effect" in g[m]:
+                    units[m] = _unit(g[m]["effect"])
             df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+            df.attrs["units"] = units
         else:
             raise AnalysisError(f"unknown table {what!r} for a comparison file; choose one of "
                                 f"{', '.join(WHATS[COMPARE])}")
@@ -379,12 +384,76 @@ def load_sweep(path: str | os.PathLike, what: str = "summary", *,
             parts = [kept[ids].assign(metric=m, value=summary[m][:][rows].astype(float))
                      for m in chosen]
             df = _concat(parts, ids + ["metric", "value"])
-            df.attrs["statistic"] = {m: _text(summary[m].attrs.get("statistic", ""))
+            df.attrs["statistic"] = {m: text(summary[m].attrs.get("statistic", ""))
                                      for m in chosen}
         else:
             df = _sweep_series(f, path, runs, kept, ids, chosen)
     df.attrs["parameters"] = keys
     df.attrs["units"] = units
+    return df
+
+
+def _ledger_statistic(ds: h5py.Dataset) -> str:
+    """How a ledger column becomes one number per run, as the merge does for
+    /summary: flows summed, ratio flows averaged, stocks at the last quarter."""
+    temporal = text(ds.attrs.get("temporal", ""))
+    if temporal == "flow":
+        return "mean" if text(ds.attrs.get("kind", "")) == "ratio" else "sum"
+    return "last"
+
+
+def load_sweep_ledger(path: str | os.PathLike, name: str,
+                      columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """A policy ledger of every done run of a merged sweep, one value per
+    (run, column), in the long format of ``load_sweep(path, "summary")``.
+
+    The merged file has the runs' /timeseries only; ledgers are read from
+    the run files its ``/runs/file`` names (relative to the merged file), so
+    the sweep directory must still be beside it. Each column is summarised
+    per run as the merge summarises metrics (``attrs["statistic"]``): flows
+    summed, ratio flows averaged over the quarters that have a value (NaN
+    when none has), stocks at the last quarter.
+
+    Raises
+    ------
+    AnalysisError
+        A run file that is missing, or has no such ledger or column.
+    """
+    base = os.path.dirname(os.path.abspath(os.fspath(path)))
+    with open_checked(path, SWEEP) as f:
+        runs, keys = _sweep_runs(f, path)
+    done = runs[runs["status"] == "done"]
+    ids = [*_SWEEP_ID_COLUMNS, *keys, "status"]
+    values: dict[str, list[float]] = {}
+    units: dict[str, str] = {}
+    statistic: dict[str, str] = {}
+    for file in done["file"]:
+        run_path = os.path.join(base, file)
+        if not os.path.isfile(run_path):
+            raise AnalysisError(f"{os.fspath(path)}: run file {file} is missing; keep the "
+                                "merged file beside the sweep directory it was merged from")
+        with open_checked(run_path, RUN) as r:
+            g = r.get(f"policy/{name}")
+            if not isinstance(g, h5py.Group):
+                raise AnalysisError(f"{run_path} has no ledger /policy/{name}; it has: "
+                                    f"{', '.join(r.get('policy', {})) or 'none'}")
+            if not statistic:
+                chosen = _choose([c for c in g if c != "quarter"], columns, run_path,
+                                 f"/policy/{name}")
+                statistic = {c: _ledger_statistic(g[c]) for c in chosen}
+                units = {c: _unit(g[c]) for c in chosen}
+            for c, stat in statistic.items():
+                if c not in g:
+                    raise AnalysisError(f"{run_path} has no column {c} in /policy/{name}")
+                v = np.asarray(g[c][()], dtype=float)
+                with np.errstate(invalid="ignore"):
+                    x = (float(np.sum(v)) if stat == "sum" else
+                         float(np.nanmean(v)) if stat == "mean" and np.isfinite(v).any() else
+                         float(v[-1]) if stat == "last" and v.size else float("nan"))
+                values.setdefault(c, []).append(x)
+    parts = [done[ids].assign(metric=c, value=np.asarray(v)) for c, v in values.items()]
+    df = _concat(parts, ids + ["metric", "value"])
+    df.attrs.update(parameters=keys, units=units, statistic=statistic)
     return df
 
 
@@ -408,7 +477,7 @@ def _sweep_series(f: h5py.File, path, runs: pd.DataFrame, kept: pd.DataFrame,
         # A quarter a run did not record is NaN in every metric; counts are
         # never NaN otherwise, so one count metric tells which were recorded.
         probe = next((m for m in g if m != "quarter" and
-                      _text(g[m].attrs.get("kind", "")) == "count"), None)
+                      text(g[m].attrs.get("kind", "")) == "count"), None)
         if probe is not None:
             recorded = ~np.isnan(g[probe][:][rows])
         else:

@@ -1,4 +1,4 @@
-"""The `report` command: a self-contained HTML report of a run or comparison."""
+"""The `report` command: a self-contained HTML report of a run, comparison or sweep."""
 from __future__ import annotations
 
 import argparse
@@ -10,10 +10,11 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     """Register ``report`` on an argparse subparsers object."""
     p = subparsers.add_parser(
         "report",
-        help="write a self-contained HTML report of a run or comparison file",
+        help="write a self-contained HTML report of a run, comparison or merged sweep file",
         description="Write one self-contained HTML file (figures embedded, no external "
-                    "links) summarising an incubsim run file or comparison file.")
-    p.add_argument("file", metavar="FILE", help="a run or comparison file (HDF5)")
+                    "links) summarising an incubsim run file, comparison file (incubsim compare) "
+                    "or merged sweep file (incubsim sweep merge).")
+    p.add_argument("file", metavar="FILE", help="a run, comparison or merged sweep file (HDF5)")
     p.add_argument("-o", "--output", metavar="REPORT.html", default="report.html",
                    help="HTML file to write (default: report.html)")
     p.set_defaults(func=run)

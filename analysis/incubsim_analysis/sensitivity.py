@@ -13,6 +13,7 @@ Importing this module has no side effects (matplotlib is not imported here).
 """
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 from typing import Sequence
@@ -20,6 +21,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from . import load as _load
 from .errors import AnalysisError, FormatError
 
 __all__ = [
@@ -35,8 +37,6 @@ __all__ = [
 SOBOL_COLUMNS = ["S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high"]
 MORRIS_COLUMNS = ["mu", "mu_star", "sigma"]
 
-SWEEP_FORMAT = "incubsim-sweep"
-SWEEP_MAJOR = 1
 RUN_STATUS_DONE = 0
 RUN_STATUS_NAMES = {0: "done", 1: "failed", 2: "missing"}
 
@@ -236,54 +236,19 @@ def ishigami_indices(a: float = 7.0, b: float = 0.1) -> pd.DataFrame:
 
 # --- merged sweep files ------------------------------------------------------
 
-def _str(value) -> str:
-    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
-
-
 def _strings(dataset) -> list[str]:
-    return [_str(v) for v in dataset[()]]
+    return [_load.text(v) for v in dataset[()]]
 
 
+@contextlib.contextmanager
 def _open_sweep(path):
-    import h5py  # local: keeps `import incubsim_analysis.sensitivity` light
-
-    path = os.fspath(path)
-    if not os.path.exists(path):
-        raise FileNotFoundError(2, "No such file or directory", path)
-    if os.path.isdir(path):
-        raise AnalysisError(f"{path} is a directory; give the merged sweep file "
-                            "(incubsim sweep merge DIR -o SWEEP.h5)")
-    if not h5py.is_hdf5(path):
-        raise FormatError(f"{path} is not an HDF5 file; give a merged sweep file "
-                          "(incubsim sweep merge DIR -o SWEEP.h5)")
-    f = h5py.File(path, "r")
-    try:
-        fmt = _str(f.attrs.get("format", ""))
-        version = _str(f.attrs.get("format_version", ""))
-        if fmt != SWEEP_FORMAT:
-            hint = ""
-            if fmt == "incubsim-sweep-manifest":
-                hint = " (a sweep manifest: merge the runs first with incubsim sweep merge DIR -o SWEEP.h5)"
-            elif fmt:
-                hint = " (give a merged sweep file from incubsim sweep merge)"
-            raise FormatError(f"{path} is not a merged incubsim sweep file: format "
-                              f"{fmt or '(none)'!r}, expected {SWEEP_FORMAT!r}{hint}")
-        try:
-            major = int(version.split(".")[0])
-        except ValueError:
-            raise FormatError(f"{path}: unreadable format_version {version!r}") from None
-        if major != SWEEP_MAJOR:
-            raise FormatError(f"{path} is an {SWEEP_FORMAT} file of format {version}; this package "
-                              f"reads {SWEEP_MAJOR}.x; "
-                              + ("upgrade incubsim_analysis" if major > SWEEP_MAJOR
-                                 else "merge the sweep again with a current incubsim"))
+    """A merged sweep file, format checked, with the groups the indices need."""
+    with _load.open_checked(path, _load.SWEEP) as f:
         for group in ("parameters", "points", "runs", "summary"):
             if group not in f:
-                raise FormatError(f"{path}: the {SWEEP_FORMAT} file has no /{group} group")
-    except BaseException:
-        f.close()
-        raise
-    return f
+                raise FormatError(f"{os.fspath(path)}: the {_load.SWEEP} file has no /{group} "
+                                  "group; it is damaged")
+        yield f
 
 
 def _check_runs(path, f) -> None:
@@ -303,14 +268,32 @@ def _check_runs(path, f) -> None:
         "then merge again without --allow-missing")
 
 
-def _point_means(f, metric: str, n_points: int) -> np.ndarray:
-    """The metric averaged over the replicates of each design point."""
-    values = np.asarray(f["summary"][metric][()], dtype=float)
-    point = np.asarray(f["runs/point_id"][()]).astype(np.int64)
+def _point_means(values: np.ndarray, point: np.ndarray, n_points: int) -> np.ndarray:
+    """Run values averaged over the replicates of each design point."""
     sums = np.bincount(point, weights=values, minlength=n_points)
     counts = np.bincount(point, minlength=n_points)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+
+
+def _run_values(f, path, metrics: list[str], outcomes) -> dict[str, np.ndarray]:
+    """Each outcome's value per run (row r = run r): /summary metrics, then
+    the columns of `outcomes` (indexed by run_id)."""
+    values = {m: np.asarray(f["summary"][m][()], dtype=float) for m in metrics}
+    if outcomes is None:
+        return values
+    run_id = np.asarray(f["runs/run_id"][()]).astype(np.int64)
+    missing = np.setdiff1d(run_id, np.asarray(outcomes.index, dtype=np.int64))
+    if missing.size:
+        raise AnalysisError(f"{path}: the outcomes table lacks runs "
+                            f"{', '.join(str(int(r)) for r in missing[:5])}"
+                            f"{', ...' if missing.size > 5 else ''}; give one row per run_id")
+    for name in outcomes.columns:
+        if name in values:
+            raise AnalysisError(f"outcome {name!r} is also a /summary metric asked for; "
+                                "rename the outcome")
+        values[name] = outcomes[name].reindex(run_id).to_numpy(dtype=float)
+    return values
 
 
 def _unit_space(f) -> np.ndarray:
@@ -334,7 +317,7 @@ def _sweep_toml(f) -> dict:
     try:
         import tomllib
 
-        return tomllib.loads(_str(f.attrs.get("sweep", "")))
+        return tomllib.loads(_load.text(f.attrs.get("sweep", "")))
     except Exception:  # noqa: BLE001  (an unreadable sweep text gives the defaults)
         return {}
 
@@ -358,12 +341,17 @@ def _morris_delta(f) -> float:
 
 
 def sweep_sensitivity(merged_sweep_path, metrics: Sequence[str] | None = None, *,
+                      outcomes: pd.DataFrame | None = None,
                       n_boot: int = 1000, confidence: float = 0.95,
                       seed: int = 0) -> pd.DataFrame:
     """Sensitivity indices for the metrics of a merged incubsim sweep file.
 
     merged_sweep_path: an `incubsim-sweep` 1.x file (`incubsim sweep merge`);
-    metrics: names of `/summary` columns (default: all of them, in order).
+    metrics: names of `/summary` columns (default: all of them, in order, or
+    none when `outcomes` is given);
+    outcomes: more per-run outcomes the merged file does not hold (e.g. a
+    policy ledger's loss ratio read from the run files), one column each,
+    indexed by run_id; analysed after the metrics under their column names.
 
     The replicates of each design point are averaged first (each metric's
     `/summary` value over the point's runs), so the indices describe the
@@ -386,7 +374,7 @@ def sweep_sensitivity(merged_sweep_path, metrics: Sequence[str] | None = None, *
     """
     path = os.fspath(merged_sweep_path)
     with _open_sweep(path) as f:
-        design = _str(f.attrs.get("design", ""))
+        design = _load.text(f.attrs.get("design", ""))
         if design not in ("saltelli", "morris"):
             raise AnalysisError(
                 f"{path} is a {design or 'unknown'!s} sweep; sensitivity indices need design = "
@@ -395,7 +383,7 @@ def sweep_sensitivity(merged_sweep_path, metrics: Sequence[str] | None = None, *
         _check_runs(path, f)
         available = [k for k in f["summary"].keys() if k != "run_id"]
         if metrics is None:
-            metrics = _metric_order(f, available)
+            metrics = _metric_order(f, available) if outcomes is None else []
         else:
             metrics = list(metrics)
             unknown = [m for m in metrics if m not in available]
@@ -409,6 +397,8 @@ def sweep_sensitivity(merged_sweep_path, metrics: Sequence[str] | None = None, *
         if k == 0 or n_points == 0:
             raise AnalysisError(f"{path} has no parameters or no design points")
 
+        point = np.asarray(f["runs/point_id"][()]).astype(np.int64)
+        values = _run_values(f, path, metrics, outcomes)
         frames = []
         if design == "saltelli":
             matrix = np.asarray(f["points/saltelli_matrix"][()]).astype(int)
@@ -421,8 +411,8 @@ def sweep_sensitivity(merged_sweep_path, metrics: Sequence[str] | None = None, *
             if (where < 0).any():
                 raise FormatError(f"{path}: the saltelli design is incomplete (a base row lacks "
                                   "its A, B or AB points)")
-            for metric in metrics:
-                y = _point_means(f, metric, n_points)[where]  # (n_rows, k + 2)
+            for metric, v in values.items():
+                y = _point_means(v, point, n_points)[where]  # (n_rows, k + 2)
                 ok = np.isfinite(y).all(axis=1)
                 if ok.sum() < 2:
                     res = pd.DataFrame({"parameter": keys,
@@ -440,8 +430,8 @@ def sweep_sensitivity(merged_sweep_path, metrics: Sequence[str] | None = None, *
             step = np.asarray(f["points/morris_step"][()]).astype(int)
             moved = np.asarray(f["points/morris_moved"][()]).astype(int)
             delta = _morris_delta(f)
-            for metric in metrics:
-                y = _point_means(f, metric, n_points)
+            for metric, v in values.items():
+                y = _point_means(v, point, n_points)
                 res = morris_effects(x_unit, y, traj, moved, delta, steps=step, names=keys)
                 res.insert(0, "metric", metric)
                 frames.append(res)

@@ -69,6 +69,79 @@ def sweep(incubsim, tmp_path_factory) -> dict[str, Path]:
             "links": top / "links.h5"}
 
 
+@pytest.fixture(scope="module")
+def insured_sweep(incubsim, source_dir, tmp_path_factory) -> Path:
+    """Two take-up values of the insurance, active from the first quarter,
+    so its ledger has premiums, claims and a loss ratio."""
+    top = tmp_path_factory.mktemp("ledger_sweep")
+    base = source_dir / "scenarios" / "ouhai" / "insurance_pilot.toml"
+    toml = top / "insured.toml"
+    toml.write_text(f"""\
+base = "{base}"
+design = "grid"
+replicates = 2
+
+[fixed]
+"simulation.quarters" = 6
+"simulation.burn_in" = 0
+"firms.initial_count" = 300
+"researchers.count" = 600
+"policy.tech_transfer_insurance.start_quarter" = 0
+"policy.tech_transfer_insurance.pilot_count" = 0
+
+[[parameter]]
+key = "policy.tech_transfer_insurance.take_up"
+values = [0.5, 1.0]
+""", encoding="utf-8")
+    incubsim("sweep", "plan", toml, "-o", top / "plan")
+    incubsim("sweep", "run", top / "plan", "-q", "--threads", "2")
+    incubsim("sweep", "merge", top / "plan", "-o", top / "merged.h5")
+    return top / "merged.h5"
+
+
+def test_sweep_ledger_per_run(insured_sweep):
+    name = "tech_transfer_insurance"
+    df = L.load_sweep_ledger(insured_sweep, name, ["premiums", "claims", "loss_ratio",
+                                                   "insured_quality_mean"])
+    assert df.attrs["statistic"] == {"premiums": "sum", "claims": "sum", "loss_ratio": "last",
+                                     "insured_quality_mean": "mean"}
+    assert df.attrs["parameters"] == ["policy.tech_transfer_insurance.take_up"]
+    assert list(df.columns) == ["run_id", "point_id", "replicate", "seed",
+                                "policy.tech_transfer_insurance.take_up", "status", "metric",
+                                "value"]
+    runs = L.load_sweep(insured_sweep, "runs")
+    assert len(df) == 4 * len(runs)
+    top = insured_sweep.parent
+    for r in runs.itertuples():
+        with h5py.File(top / r.file, "r") as f:
+            g = f[f"policy/{name}"]
+            expected = {"premiums": g["premiums"][()].sum(), "claims": g["claims"][()].sum(),
+                        "loss_ratio": g["loss_ratio"][()][-1],
+                        "insured_quality_mean": np.nanmean(g["insured_quality_mean"][()])}
+        got = df[df.run_id == r.run_id].set_index("metric")["value"]
+        for column, value in expected.items():
+            assert got[column] == pytest.approx(value, rel=1e-12, nan_ok=True), column
+    wide = df.pivot(index="run_id", columns="metric", values="value")
+    assert (wide["premiums"] > 0).all()
+    # Full take-up insures more than half take-up, at the same seeds.
+    by_point = df[df.metric == "premiums"].groupby(
+        "policy.tech_transfer_insurance.take_up")["value"].mean()
+    assert by_point[1.0] > by_point[0.5]
+    every = L.load_sweep_ledger(insured_sweep, name)
+    assert {"premiums", "claims", "insurer_reserve", "spend"} <= set(every.metric)
+    with pytest.raises(AnalysisError, match="no ledger /policy/nonsense"):
+        L.load_sweep_ledger(insured_sweep, "nonsense")
+    with pytest.raises(AnalysisError, match="nonsense"):
+        L.load_sweep_ledger(insured_sweep, name, ["nonsense"])
+
+
+def test_sweep_ledger_needs_the_run_files(insured_sweep, tmp_path):
+    alone = tmp_path / "alone.h5"
+    shutil.copy(insured_sweep, alone)
+    with pytest.raises(AnalysisError, match="is missing; keep the merged file beside"):
+        L.load_sweep_ledger(alone, "tech_transfer_insurance")
+
+
 def _read(path: Path, name: str) -> np.ndarray:
     with h5py.File(path, "r") as f:
         ds = f[name]
@@ -156,6 +229,10 @@ def test_compare_runs_and_series(compare_file):
             np.testing.assert_array_equal(rows["value"], f[f"timeseries/{arm}/firms_alive"][:])
     paired = L.load_compare(compare_file, "paired")
     assert "firms_alive" in set(paired["metric"])
+    with h5py.File(compare_file, "r") as f:
+        assert paired.attrs["units"] == {
+            m: L.text(f[f"paired_series/{m}/effect"].attrs["unit"]) for m in f["paired_series"]}
+    assert paired.attrs["units"]["firms_alive"] == "firms"
     with pytest.raises(AnalysisError, match="unknown table"):
         L.load_compare(compare_file, "bogus")
 

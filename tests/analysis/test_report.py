@@ -1,5 +1,6 @@
 """incubsim_analysis.report and the `report` command, on real files made by the
-binary: a short run (with agent tables) and a small comparison. The HTML must
+binary: a short run (with agent tables), a small comparison and small
+merged sweeps. The HTML must
 be self-contained (no http(s) URLs, every image a data: PNG) and render in a
 real headless Chromium: every image decoded and shown, no SEVERE console
 entries. A screenshot goes to $INCUBSIM_TEST_ARTIFACTS (or the test's tmp
@@ -53,12 +54,68 @@ def policy_file(incubsim, source_dir, tmp_path_factory) -> Path:
     return out
 
 
+SWEEP_TOML = """\
+design = "{design}"
+{extra}replicates = {replicates}
+seed = 5
+
+[fixed]
+"simulation.quarters" = 4
+"simulation.burn_in" = 0
+"firms.initial_count" = 200
+"researchers.count" = 400
+
+[[parameter]]
+key = "firms.founders_per_quarter"
+min = 5.0
+max = 40.0
+{steps}
+[[parameter]]
+key = "firms.fixed_cost"
+min = 0.02
+max = 0.08
+{steps}
+# The insurance is off in the baseline: this parameter moves nothing.
+[[parameter]]
+key = "policy.tech_transfer_insurance.coverage"
+min = 0.2
+max = 1.0
+{steps}
+[outputs]
+metrics = ["births", "firms_alive", "liability_covered"]
+"""
+
+
+def _sweep(incubsim, top: Path, design: str, extra: str = "", replicates: int = 1,
+           steps: str = "", drop_run: bool = False) -> Path:
+    top.mkdir(parents=True, exist_ok=True)
+    spec = top / "S.toml"
+    spec.write_text(SWEEP_TOML.format(design=design, extra=extra, replicates=replicates,
+                                      steps=steps), encoding="utf-8")
+    incubsim("sweep", "plan", spec, "-o", top / "D")
+    incubsim("sweep", "run", top / "D", "-q", "--threads", "2")
+    merge = ["sweep", "merge", top / "D", "-o", top / "M.h5"]
+    if drop_run:
+        next((top / "D").rglob("run-00000001.h5")).unlink()
+        merge.append("--allow-missing")
+    incubsim(*merge)
+    return top / "M.h5"
+
+
 @pytest.fixture(scope="module")
-def reports(run_file, compare_file, policy_file, tmp_path_factory) -> dict[str, Path]:
+def sweep_file(incubsim, tmp_path_factory) -> Path:
+    """A Saltelli sweep: 8 base rows x (3 + 2) points."""
+    return _sweep(incubsim, tmp_path_factory.mktemp("report_sweep"), "saltelli", "points = 8\n")
+
+
+@pytest.fixture(scope="module")
+def reports(run_file, compare_file, policy_file, sweep_file,
+            tmp_path_factory) -> dict[str, Path]:
     top = tmp_path_factory.mktemp("reports")
     return {"run": report(run_file, top / "run.html"),
             "compare": report(compare_file, top / "compare.html"),
-            "policy": report(policy_file, top / "policy.html")}
+            "policy": report(policy_file, top / "policy.html"),
+            "sweep": report(sweep_file, top / "sweep.html")}
 
 
 def _artifacts(tmp_path: Path) -> Path:
@@ -112,6 +169,38 @@ def test_compare_report_content(reports):
     assert "Effects of the policy" in text and "95 % low" in text
     assert "cost per unit" in text and "firms_alive_end" in text
     assert "insurance_pilot" in text
+
+
+def test_sweep_report_content(reports):
+    text = reports["sweep"].read_text(encoding="utf-8")
+    _self_contained(text)
+    assert "incubsim sweep report" in text
+    for heading in ("Provenance", "Varied parameters", "Runs", "Outcomes across the design",
+                    "Outcomes over time", "Sensitivity"):
+        assert f"<h2>{heading}</h2>" in text
+    assert "saltelli" in text and "40 / 40 / 0 / 0" in text
+    for key in ("firms.founders_per_quarter", "firms.fixed_cost",
+                "policy.tech_transfer_insurance.coverage"):
+        assert key in text
+    # The sweep file and the base scenario are embedded.
+    assert text.count("<details>") == 2 and "[[parameter]]" in text
+    # liability_covered never moves (the insurance is off): said, not drawn as indices.
+    assert re.search(r"Not moved by any varied parameter[^<]*liability_covered", text)
+    assert re.search(r"No indices[^<]*liability_covered", text)
+    assert "S1_low" in text and "ST_high" in text
+    # Scatter grid, series bands, Sobol bars.
+    assert len(re.findall(r"<img\b", text)) == 3
+
+
+def test_sweep_report_with_missing_runs(incubsim, tmp_path):
+    merged = _sweep(incubsim, tmp_path / "grid", "grid", steps="steps = 2\n", drop_run=True)
+    text = report(merged, tmp_path / "grid.html").read_text(encoding="utf-8")
+    _self_contained(text)
+    assert "1 missing" in text and "runs are not done" in text
+    assert "<h2>Sensitivity</h2>" not in text  # a grid has no indices
+    morris = _sweep(incubsim, tmp_path / "morris", "morris", "points = 3\nlevels = 4\n")
+    text = report(morris, tmp_path / "morris.html").read_text(encoding="utf-8")
+    assert "<h2>Sensitivity</h2>" in text and "μ*" in text and "mu_star" in text
 
 
 def test_run_without_agents(incubsim, tmp_path):
@@ -183,7 +272,7 @@ def _driver():
     return webdriver.Chrome(service=Service(driver), options=opts)
 
 
-@pytest.mark.parametrize("kind", ["run", "compare", "policy"])
+@pytest.mark.parametrize("kind", ["run", "compare", "policy", "sweep"])
 def test_renders_in_chromium(reports, kind, tmp_path):
     from selenium.webdriver.common.by import By
     drv = _driver()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import h5py
 import numpy as np
+import pandas as pd
 import pytest
 from scipy.stats import qmc
 
@@ -191,6 +192,33 @@ def make_sweep(incubsim, directory: Path, design: str, points: int | None, extra
 def saltelli_sweep(incubsim, tmp_path_factory) -> Path:
     # 16 base rows x (2 + 2) points: 64 runs, a few seconds.
     return make_sweep(incubsim, tmp_path_factory.mktemp("saltelli"), "saltelli", 16)
+
+
+def test_outcomes_from_outside_the_merged_file(saltelli_sweep, morris_sweep):
+    """Per-run outcomes given as a table give the same indices as the same
+    values read from /summary, after the metrics asked for."""
+    def births_table(merged):
+        with h5py.File(merged, "r") as f:
+            run_id = f["runs/run_id"][()]
+            births = f["summary/births"][()]
+        # Rows in another order than the file's: matched by run_id.
+        return pd.DataFrame({"births_again": births}, index=run_id).iloc[::-1]
+
+    for merged in (saltelli_sweep, morris_sweep):
+        table = births_table(merged)
+        ref = sweep_sensitivity(merged, ["births"], n_boot=50)
+        got = sweep_sensitivity(merged, outcomes=table, n_boot=50)
+        assert list(got.metric) == ["births_again"] * len(KEYS)
+        values = [c for c in got.columns if c not in ("metric", "parameter")]
+        np.testing.assert_array_equal(got[values].to_numpy(), ref[values].to_numpy())
+        both = sweep_sensitivity(merged, ["deaths"], outcomes=table, n_boot=50)
+        assert list(both.metric) == ["deaths"] * len(KEYS) + ["births_again"] * len(KEYS)
+    table = births_table(saltelli_sweep)
+    with pytest.raises(AnalysisError, match="lacks runs"):
+        sweep_sensitivity(saltelli_sweep, outcomes=table.iloc[1:])
+    with pytest.raises(AnalysisError, match="also a /summary metric"):
+        sweep_sensitivity(saltelli_sweep, ["births"],
+                          outcomes=table.rename(columns={"births_again": "births"}))
 
 
 @pytest.fixture(scope="module")
