@@ -1,6 +1,7 @@
 """Report sections of a run file: provenance, firms by stage, births, deaths
 and exits, funding by round, Kaplan-Meier survival, the transfer pipeline,
-each active policy ledger and the network measures."""
+each active policy ledger, and the network (picture, degree distribution,
+measures)."""
 from __future__ import annotations
 
 import os
@@ -10,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import load as _load
+from .report_network import network_figures
 from .report_html import attr, esc, figure, fmt, note, pyplot, table_html
 from .validate import kaplan_meier, run_data
 
@@ -142,7 +144,8 @@ def run_sections(path, f: h5py.File) -> list[str]:
     out.extend(_ledgers(path, f, plt))
 
     # Network
-    out.append("<h2>Network measures (end of run)</h2>")
+    out.append("<h2>Network (end of run)</h2>")
+    out.extend(network_figures(f, plt))
     if "network/measures" in f:
         g = f["network/measures"]
         rows = [(k, float(np.asarray(g[k][()]).ravel()[0]) if g[k].size else float("nan"),

@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from incubsim_analysis import FormatError
@@ -141,7 +142,7 @@ def test_run_report_content(reports, run_file):
     text = reports["run"].read_text(encoding="utf-8")
     _self_contained(text)
     for heading in ("Provenance", "Firm population", "Funding", "Firm survival",
-                    "Technology transfer pipeline", "Policy ledgers", "Network measures"):
+                    "Technology transfer pipeline", "Policy ledgers", "Network (end of run)"):
         assert heading in text
     assert "Kaplan–Meier" in text
     assert "<details>" in text and "[simulation]" in text
@@ -151,6 +152,7 @@ def test_run_report_content(reports, run_file):
     assert "never active" in text and "tech_transfer_insurance" in text
     assert text.count("<figcaption>") == len(re.findall(r"<img\b", text)) >= 5
     assert "mean_degree" in text
+    assert "Force-directed layout" in text and "Degree distribution by agent kind" in text
     assert not list(reports["run"].parent.glob(".*tmp-*"))
 
 
@@ -215,6 +217,22 @@ def test_run_without_agents(incubsim, tmp_path):
     text = report(src, tmp_path / "plain.html").read_text(encoding="utf-8")
     assert "without agent tables" in text
     _self_contained(text)
+
+
+def test_spring_layout_is_seeded_and_pulls_ties_together():
+    from incubsim_analysis.report_network import spring_layout
+    # Two 5-cliques joined by one tie, and an isolated pair.
+    edges = [(a, b) for c in (0, 5) for a in range(c, c + 5) for b in range(a + 1, c + 5)]
+    edges += [(4, 5), (10, 11)]
+    edges = np.array(edges)
+    pos = spring_layout(12, edges, seed=3)
+    np.testing.assert_array_equal(pos, spring_layout(12, edges, seed=3))
+    assert not np.array_equal(pos, spring_layout(12, edges, seed=4))
+    assert pos.shape == (12, 2) and pos.min() == 0 and pos.max() == 1
+    d = np.linalg.norm(pos[:, None] - pos[None], axis=2)
+    within = np.mean([d[a, b] for a, b in edges[:-2]])
+    across = np.mean([d[a, b] for a in range(5) for b in range(5, 10)])
+    assert within < 0.6 * across
 
 
 def test_foreign_file_is_format_error(tmp_path):
