@@ -17,6 +17,7 @@ from . import load as _load
 from . import sensitivity as _sens
 from .errors import AnalysisError
 from .report_html import attr, esc, figure, note, pyplot, table_html
+from .sensitivity_plot import indices_figure, short_name
 
 __all__ = ["sweep_sections"]
 
@@ -162,7 +163,7 @@ def _outcomes(f, summary: pd.DataFrame, keys, shown, plt) -> list[str]:
             if j == 0:
                 ax.set_ylabel(m.replace("_", " "), fontsize=8)
             if i == n_m - 1:
-                ax.set_xlabel(k.split(".")[-1].replace("_", " "), fontsize=8)
+                ax.set_xlabel(short_name(k), fontsize=8)
     fig.tight_layout()
     more = (f" Only the first {MAX_PARAMETERS} of {len(keys)} parameters are drawn."
             if len(keys) > MAX_PARAMETERS else "")
@@ -227,70 +228,19 @@ def _sensitivity(path, f, runs: pd.DataFrame, shown, plt) -> list[str]:
                         "design points): " + ", ".join(undefined) + "."))
     if not drawn:
         return out + [table_html(idx)]
+    fig = indices_figure(plt, idx, drawn)
     if design == "saltelli":
-        out.append(_sobol_figure(idx, drawn, plt))
+        out.append(figure(fig, "Sobol indices per outcome and parameter with 95 % bootstrap "
+                               "intervals."))
         out.append("<p>First-order (S1, Saltelli 2010) and total (ST, Jansen 1999) Sobol "
                    "indices of each outcome's mean over replicates, with 95 % bootstrap "
                    "intervals (500 resamples). S1: share of the outcome's variance due to "
                    "the parameter alone; ST − S1: due to its interactions.</p>")
     else:
-        out.append(_morris_figure(idx, drawn, plt))
+        out.append(figure(fig, "Morris screening per outcome: mean absolute elementary "
+                               "effect μ* against their standard deviation σ."))
         out.append("<p>Morris elementary effects in unit parameter space: μ* (mean "
                    "absolute effect) ranks importance, σ (their spread) shows "
                    "non-linearity or interactions.</p>")
     out.append(table_html(idx))
     return out
-
-
-def _grid(plt, n: int, width: float = 4.4, height: float = 2.4):
-    cols = min(n, 2)
-    rows = (n + cols - 1) // cols
-    fig, axes = plt.subplots(rows, cols, figsize=(width * cols, height * rows + .4),
-                             squeeze=False)
-    for ax in axes.ravel()[n:]:
-        ax.set_visible(False)
-    return fig, axes.ravel()
-
-
-def _short(key: str) -> str:
-    return key.split(".")[-1].replace("_", " ")
-
-
-def _sobol_figure(idx: pd.DataFrame, shown, plt) -> str:
-    fig, axes = _grid(plt, len(shown))
-    for ax, m in zip(axes, shown):
-        d = idx[idx["metric"] == m]
-        y = np.arange(len(d))[::-1]
-        for off, col, color, label in ((.17, "S1", "#2b5d8a", "first order S1"),
-                                       (-.17, "ST", "#c8782a", "total ST")):
-            v = d[col].to_numpy(dtype=float)
-            err = [np.clip(v - d[f"{col}_low"].to_numpy(dtype=float), 0, None),
-                   np.clip(d[f"{col}_high"].to_numpy(dtype=float) - v, 0, None)]
-            ax.barh(y + off, v, .32, xerr=err, color=color, label=label,
-                    error_kw={"lw": .8, "capsize": 2})
-        ax.set_yticks(y, [_short(p) for p in d["parameter"]], fontsize=7)
-        ax.set_title(m.replace("_", " "), fontsize=9)
-        ax.axvline(0, color="#999", lw=.8)
-        ax.tick_params(axis="x", labelsize=7)
-    handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="upper center", ncol=2, fontsize=8, frameon=False)
-    fig.tight_layout(rect=(0, 0, 1, 1 - .3 / fig.get_figheight()))
-    return figure(fig, "Sobol indices per outcome and parameter with 95 % bootstrap "
-                       "intervals.")
-
-
-def _morris_figure(idx: pd.DataFrame, shown, plt) -> str:
-    fig, axes = _grid(plt, len(shown), height=2.8)
-    for ax, m in zip(axes, shown):
-        d = idx[idx["metric"] == m]
-        ax.scatter(d["mu_star"], d["sigma"], color="#2b5d8a", s=14)
-        for _, r in d.iterrows():
-            ax.annotate(_short(r["parameter"]), (r["mu_star"], r["sigma"]), fontsize=7,
-                        xytext=(3, 2), textcoords="offset points")
-        ax.set_title(m.replace("_", " "), fontsize=9)
-        ax.set_xlabel("μ*", fontsize=8)
-        ax.set_ylabel("σ", fontsize=8)
-        ax.tick_params(labelsize=7)
-    fig.tight_layout()
-    return figure(fig, "Morris screening per outcome: mean absolute elementary effect μ* "
-                       "against their standard deviation σ.")

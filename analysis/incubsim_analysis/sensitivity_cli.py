@@ -4,7 +4,6 @@ of a merged sweep file, printed as a table."""
 from __future__ import annotations
 
 import argparse
-import math
 
 from .errors import AnalysisError
 
@@ -57,50 +56,10 @@ def func(args) -> int:
 def plot(table, path) -> None:
     """One panel per metric: S1 and ST bars with their intervals (saltelli),
     or mu* against sigma with parameter labels (morris)."""
-    import matplotlib
+    from .experiment import pyplot
+    from .sensitivity_plot import indices_figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import numpy as np
-
-    metrics = list(dict.fromkeys(table["metric"]))
-    n = max(1, len(metrics))
-    cols = min(3, n)
-    rows = math.ceil(n / cols)
-    morris = table.attrs.get("design") == "morris" or "mu_star" in table.columns
-    fig, axes = plt.subplots(rows, cols, figsize=(4.5 * cols, 3.6 * rows), squeeze=False)
-    for ax, metric in zip(axes.flat, metrics):
-        t = table[table["metric"] == metric]
-        names = [str(p) for p in t["parameter"]]
-        if morris:
-            ax.scatter(t["mu_star"], t["sigma"])
-            for name, x, y in zip(names, t["mu_star"], t["sigma"]):
-                if np.isfinite(x) and np.isfinite(y):
-                    ax.annotate(name, (x, y), fontsize=7, xytext=(3, 3),
-                                textcoords="offset points")
-            ax.set_xlim(left=0)
-            ax.set_ylim(bottom=0)
-            ax.margins(0.25)
-            ax.set_xlabel("mu*")
-            ax.set_ylabel("sigma")
-        else:
-            pos = np.arange(len(names))
-            width = 0.38
-            for offset, index in ((-width / 2, "S1"), (width / 2, "ST")):
-                value = t[index].to_numpy(dtype=float)
-                low = np.clip(value - t[f"{index}_low"].to_numpy(dtype=float), 0, None)
-                high = np.clip(t[f"{index}_high"].to_numpy(dtype=float) - value, 0, None)
-                err = np.nan_to_num(np.vstack([low, high]))
-                ax.bar(pos + offset, np.nan_to_num(value), width, yerr=err, capsize=3,
-                       label=index)
-            ax.set_xticks(pos)
-            ax.set_xticklabels(names, rotation=30, ha="right", fontsize=7)
-            ax.axhline(0, color="black", linewidth=0.5)
-            ax.set_ylabel("index")
-            ax.legend(fontsize=7)
-        ax.set_title(metric, fontsize=9)
-    for ax in list(axes.flat)[len(metrics):]:
-        ax.set_visible(False)
-    fig.tight_layout()
+    plt = pyplot()
+    fig = indices_figure(plt, table, cols=3)
     fig.savefig(path, dpi=100)
     plt.close(fig)

@@ -22,6 +22,7 @@ import pandas as pd  # noqa: E402
 
 from incubsim_analysis import experiment, load, report, sensitivity  # noqa: E402
 from incubsim_analysis.experiment import Results, pyplot, run_incubsim  # noqa: E402
+from incubsim_analysis.sensitivity_plot import indices_figure  # noqa: E402
 
 SWEEP = "scenarios/sweeps/insurance_sobol.toml"
 LEDGER = "tech_transfer_insurance"
@@ -40,7 +41,6 @@ FIGURE_OUTCOMES = {
 }
 BOOTSTRAP = 1000
 BOOTSTRAP_SEED = 0
-S1_COLOUR, ST_COLOUR = "#2b5d8a", "#c8782a"
 
 
 # --- simulation ----------------------------------------------------------------------
@@ -135,33 +135,6 @@ def break_even_table(points: pd.DataFrame) -> pd.DataFrame:
 
 # --- figures -------------------------------------------------------------------------
 
-def indices_figure(plt, idx: pd.DataFrame):
-    """S1 and ST with intervals, one panel per headline outcome."""
-    names = list(FIGURE_OUTCOMES)
-    fig, axes = plt.subplots(3, 2, figsize=(10, 8.2), sharex=True)
-    params = list(dict.fromkeys(idx["parameter"]))
-    y = np.arange(len(params))[::-1]
-    for ax, name in zip(axes.ravel(), names):
-        d = idx[idx["outcome"] == name].set_index("parameter").reindex(params)
-        for off, col, colour, label in ((.18, "S1", S1_COLOUR, "first order S1"),
-                                        (-.18, "ST", ST_COLOUR, "total ST")):
-            v = d[col].to_numpy(float)
-            err = np.vstack([np.clip(v - d[f"{col}_low"].to_numpy(float), 0, None),
-                             np.clip(d[f"{col}_high"].to_numpy(float) - v, 0, None)])
-            ax.barh(y + off, v, .34, xerr=err, color=colour, label=label,
-                    error_kw={"lw": .8, "capsize": 2})
-        ax.set_yticks(y, [p.replace("_", " ") for p in params], fontsize=8)
-        ax.axvline(0, color="#999", lw=.8)
-        ax.set_title(FIGURE_OUTCOMES[name], fontsize=9)
-        ax.grid(axis="x", alpha=.3)
-    for ax in axes[-1]:
-        ax.set_xlabel("Sobol index (share of the outcome's variance)")
-    handles, labels = axes[0][0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="upper center", ncol=2, fontsize=9, frameon=False)
-    fig.tight_layout(rect=(0, 0, 1, .96))
-    return fig
-
-
 def loss_ratio_figure(plt, points: pd.DataFrame):
     """Loss ratio against the premium rate, coloured by coverage: where the
     scheme would pay for itself (loss ratio 1)."""
@@ -230,7 +203,9 @@ def run(argv=None) -> None:
         results.table(spread_table(runs), "outcome_spread")
         results.table(points, "design_points")
         results.table(break_even_table(points), "break_even_premium")
-        results.figure(indices_figure(plt, idx), "sobol_indices")
+        results.figure(indices_figure(plt, idx.rename(columns={"outcome": "metric"}),
+                                      list(FIGURE_OUTCOMES), titles=FIGURE_OUTCOMES),
+                       "sobol_indices")
         results.figure(loss_ratio_figure(plt, points), "loss_ratio_vs_premium")
         results.figure(response_figure(plt, points), "response_take_up_coverage")
         report.report(merged, results.path("report.html"))
