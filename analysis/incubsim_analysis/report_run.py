@@ -88,6 +88,7 @@ def run_sections(path, f: h5py.File) -> list[str]:
         ax.legend(fontsize=8)
         out.append(figure(fig, f"Amount invested by funds in each quarter, stacked by "
                                 f"financing round{f' ({unit})' if unit else ''}."))
+        out.extend(_funding_by_fund_type(f, plt, unit))
 
     # Survival
     out.append("<h2>Firm survival</h2>")
@@ -154,6 +155,51 @@ def run_sections(path, f: h5py.File) -> list[str]:
     else:
         out.append(note("This run has no /network/measures."))
     return out
+
+
+ROUNDS = ("seed", "series a", "series b", "growth")  # `deal` event detail 0..3
+
+
+def _funding_by_fund_type(f: h5py.File, plt, unit: str) -> list[str]:
+    """Deals by the type of fund that made them: `deal` events (actor =
+    fund row, amount, detail = round) joined with /agents/funds/type."""
+    need = [f"events/{c}" for c in ("kind", "quarter", "actor", "amount", "detail")]
+    if not all(n in f for n in need) or "agents/funds/type" not in f:
+        return [note("Funding by fund type needs the events (/events) and the fund table "
+                     "(/agents/funds); this run was written without them.")]
+    kind = np.asarray(_load._column(f["events/kind"]))
+    deal = kind == "deal"
+    if not deal.any():
+        return [note("No deals were recorded, so there is no funding by fund type.")]
+    fund_type = np.asarray(_load._column(f["agents/funds/type"]))
+    actor = f["events/actor"][:][deal].astype(np.int64)
+    deals = pd.DataFrame({
+        "quarter": f["events/quarter"][:][deal].astype(np.int64),
+        "fund type": fund_type[actor],
+        "round": [ROUNDS[d] if 0 <= d < len(ROUNDS) else str(d)
+                  for d in f["events/detail"][:][deal].astype(int)],
+        "amount": f["events/amount"][:][deal].astype(float)})
+    by_quarter = deals.pivot_table(index="quarter", columns="fund type", values="amount",
+                                   aggfunc="sum", fill_value=0.0)
+    fig, ax = plt.subplots(figsize=(8, 3.2))
+    bottom = np.zeros(len(by_quarter))
+    for t in by_quarter.columns:
+        v = by_quarter[t].to_numpy(dtype=float)
+        ax.bar(by_quarter.index, v, 0.7, bottom=bottom, label=str(t))
+        bottom += v
+    ax.set_xlabel("quarter")
+    ax.set_ylabel(f"invested ({unit})" if unit else "invested")
+    ax.legend(fontsize=8)
+    totals = deals.pivot_table(index="fund type", columns="round", values="amount",
+                               aggfunc="sum", fill_value=0.0)
+    totals = totals[[r for r in ROUNDS if r in totals.columns]]
+    totals["all rounds"] = totals.sum(axis=1)
+    totals["deals"] = deals.groupby("fund type").size()
+    return [figure(fig, "Amount invested in each quarter, stacked by the type of fund "
+                        "(angel, VC, government guidance, corporate), from the deal events."),
+            f"<p>Invested over the recorded quarters by fund type and round"
+            f"{f' ({esc(unit)})' if unit else ''}:</p>",
+            table_html(totals, index=True)]
 
 
 def _survival(path, plt) -> str:

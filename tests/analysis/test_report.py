@@ -153,6 +153,7 @@ def test_run_report_content(reports, run_file):
     assert text.count("<figcaption>") == len(re.findall(r"<img\b", text)) >= 5
     assert "mean_degree" in text
     assert "Force-directed layout" in text and "Degree distribution by agent kind" in text
+    assert "stacked by the type of fund" in text and "by fund type and round" in text
     assert not list(reports["run"].parent.glob(".*tmp-*"))
 
 
@@ -216,6 +217,7 @@ def test_run_without_agents(incubsim, tmp_path):
             del f["agents"]
     text = report(src, tmp_path / "plain.html").read_text(encoding="utf-8")
     assert "without agent tables" in text
+    assert "Funding by fund type needs the events" in text
     _self_contained(text)
 
 
