@@ -19,6 +19,7 @@ struct RunArgs {
   std::optional<int> quarters;
   int threads = 0;
   bool quiet = false;
+  bool timings = false;
 };
 
 std::string default_output(const ScenarioArgs& s) {
@@ -52,6 +53,10 @@ int run(const RunArgs& a, const Context& ctx) {
     std::printf("\nwrote %s (%lld events) in %.2f s\n", summary.output.string().c_str(),
                 static_cast<long long>(summary.events), summary.seconds);
   }
+  if (a.timings) {
+    if (!a.quiet) std::cout << '\n';
+    print_wall_times(std::cout, summary.times);
+  }
   return 0;
 }
 
@@ -71,6 +76,9 @@ Registered add_run(CLI::App& app, const Context& ctx) {
       ->check(CLI::Range(1, 4096));
   sub->add_option("--quarters", args->quarters, "Quarters to record")->check(CLI::Range(1, 2000));
   sub->add_flag("-q,--quiet", args->quiet, "Print nothing but errors");
+  sub->add_flag("--timings", args->timings,
+                "Print where the wall time went: each phase, the metrics, the HDF5 output "
+                "(also with -q)");
   return {sub, [args, &ctx] { return run(*args, ctx); }};
 }
 

@@ -84,4 +84,21 @@ void print_run_summary(std::ostream& out, const RunSummary& s) {
   }
 }
 
+void print_wall_times(std::ostream& out, const WallTimes& t) {
+  const double total = t.total > 0 ? t.total : t.simulation() + t.output;
+  char line[96];
+  const auto row = [&](std::string_view name, double seconds) {
+    std::snprintf(line, sizeof line, "  %-14.*s %9.3f s %6.1f %%\n", static_cast<int>(name.size()),
+                  name.data(), seconds, total > 0 ? 100.0 * seconds / total : 0.0);
+    out << line;
+  };
+  out << "wall time by part:\n";
+  row(to_string(Phase::setup), t.phase[static_cast<std::size_t>(Phase::setup)]);
+  for (const Phase p : kQuarterSchedule) row(to_string(p), t.phase[static_cast<std::size_t>(p)]);
+  row("metrics", t.metrics);
+  row("output (HDF5)", t.output);
+  row("other", std::max(0.0, total - t.simulation() - t.output));
+  row("total", total);
+}
+
 }  // namespace incubsim::cli

@@ -9,4 +9,8 @@ namespace incubsim::cli {
 /// quarters, and totals over the run.
 void print_run_summary(std::ostream& out, const RunSummary& summary);
 
+/// Where the run's wall time went: each phase, the metrics, the output and
+/// the rest (`incubsim run --timings`).
+void print_wall_times(std::ostream& out, const WallTimes& times);
+
 }  // namespace incubsim::cli

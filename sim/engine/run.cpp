@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 
 #include "core/errors.hpp"
 #include "core/version.hpp"
@@ -42,8 +43,14 @@ std::vector<Quarter> snapshot_quarters(int burn_in, int quarters) {
 RunSummary run_to_file(const RunRequest& request, RunObserver* observer) {
   const auto start = std::chrono::steady_clock::now();
   const Scenario& sc = request.scenario;
-  output::RunWriter writer(request.output, provenance(request), metric_defs(),
-                           output::core_event_schema());
+  double output_seconds = 0;
+  std::optional<output::RunWriter> writer_slot;
+  {
+    const ScopedWallTime timer(output_seconds);
+    writer_slot.emplace(request.output, provenance(request), metric_defs(),
+                        output::core_event_schema());
+  }
+  output::RunWriter& writer = *writer_slot;
   Simulation sim(sc, request.threads);
   sim.initialize();
   // Every instrument's ledger (zeros when it is off) and the government total.
@@ -59,6 +66,7 @@ RunSummary run_to_file(const RunRequest& request, RunObserver* observer) {
     const Quarter q = sim.next_quarter();
     const MetricRow& row = sim.step();
     if (sim.last_quarter_recorded()) {
+      const ScopedWallTime timer(output_seconds);
       writer.append_quarter(q, row);
       sim.policies().ledger_rows(ledger_rows);
       for (std::size_t k = 0; k < ledgers.size(); ++k)
@@ -76,10 +84,16 @@ RunSummary run_to_file(const RunRequest& request, RunObserver* observer) {
                         request.output.string() + " was not written");
     }
   }
-  if (sc.simulation.record_agents) write_final_tables(writer, sim.state(), sc);
-  writer.finish();
+  {
+    const ScopedWallTime timer(output_seconds);
+    if (sc.simulation.record_agents) write_final_tables(writer, sim.state(), sc);
+    writer.finish();
+  }
   summary.output = request.output;
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  summary.times = sim.wall_times();
+  summary.times.output = output_seconds;
+  summary.times.total = summary.seconds;
   return summary;
 }
 

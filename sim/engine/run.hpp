@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/metrics.hpp"
+#include "engine/wall_times.hpp"
 #include "scenario/scenario.hpp"
 
 namespace incubsim {
@@ -39,6 +40,8 @@ struct RunSummary {
   MetricRow totals{};
   std::int64_t events = 0;
   double seconds = 0.0;
+  /// Where the time went (phases, metrics, output).
+  WallTimes times;
   std::filesystem::path output;
 };
 

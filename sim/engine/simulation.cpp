@@ -33,6 +33,7 @@ void Simulation::initialize() {
 }
 
 void Simulation::run_phase(Phase phase) {
+  const ScopedWallTime timer(times_.phase[static_cast<std::size_t>(phase)]);
   Policies policies{&policies_->transfer_liability(), policies_.get()};
   const PhaseContext ctx(scenario_, streams_, policies, next_, phase, state_.events);
   incubsim::run_phase(state_, ctx);
@@ -50,6 +51,7 @@ const MetricRow& Simulation::step() {
   executor_.run([&] {
     for (const Phase phase : kQuarterSchedule) run_phase(phase);
     state_.flows.policy_spend = policies_->quarter_spend();
+    const ScopedWallTime timer(times_.metrics);
     last_ = compute_metrics(state_);
   });
   ++next_;

@@ -8,6 +8,7 @@
 #include "core/random.hpp"
 #include "engine/metrics.hpp"
 #include "engine/state.hpp"
+#include "engine/wall_times.hpp"
 #include "policy/policy_set.hpp"
 #include "policy/transfer_liability.hpp"
 #include "scenario/scenario.hpp"
@@ -42,6 +43,10 @@ class Simulation {
   /// The policy instruments and their ledgers.
   const PolicySet& policies() const { return *policies_; }
 
+  /// Wall time spent so far in each phase and in the metrics (output and
+  /// total are the caller's to fill).
+  const WallTimes& wall_times() const { return times_; }
+
  private:
   void run_phase(Phase phase);
 
@@ -53,6 +58,7 @@ class Simulation {
   Quarter next_ = 0;
   bool initialized_ = false;
   MetricRow last_{};
+  WallTimes times_;
 };
 
 }  // namespace incubsim
