@@ -68,6 +68,7 @@ struct Scratch {
   std::vector<std::uint8_t> flags;                    // per-firm decision flags
   std::vector<double> values;                         // per-firm decision values
   std::vector<std::uint8_t> active_vertices;          // for network measures
+  std::vector<std::uint8_t> tie_ends;                 // decay draws, per decaying tie
 };
 
 struct WorldState {

@@ -1,16 +1,75 @@
 #include "network/graph.hpp"
 
+#include <algorithm>
 #include <vector>
 
 namespace incubsim {
 
-AgentGraph::Vertex AgentGraph::add_vertex(AgentRef agent) {
-  return static_cast<Vertex>(boost::add_vertex(VertexInfo{agent.kind, agent.id}, g_));
+AgentGraph::AgentGraph(const AgentGraph& other)
+    : g_(other.g_), decaying_(other.decaying_), counts_(other.counts_) {
+  rebind_decaying();
+}
+
+AgentGraph& AgentGraph::operator=(const AgentGraph& other) {
+  if (this != &other) {
+    g_ = other.g_;
+    decaying_ = other.decaying_;
+    counts_ = other.counts_;
+    rebind_decaying();
+  }
+  return *this;
+}
+
+AgentGraph::AgentGraph(AgentGraph&& other) noexcept
+    : g_(std::move(other.g_)), decaying_(std::move(other.decaying_)), counts_(other.counts_) {
+  rebind_decaying();
+}
+
+AgentGraph& AgentGraph::operator=(AgentGraph&& other) noexcept {
+  if (this != &other) {
+    g_ = std::move(other.g_);
+    decaying_ = std::move(other.decaying_);
+    counts_ = other.counts_;
+    rebind_decaying();
+  }
+  return *this;
+}
+
+void AgentGraph::rebind_decaying() {
+  // Each decaying tie's edge property carries its slot; point the slots at
+  // this graph's edges (a copied graph has new ones).
+  auto [it, end] = boost::edges(g_);
+  for (; it != end; ++it) {
+    const std::int32_t slot = g_[*it].decay_slot;
+    if (slot >= 0) decaying_[static_cast<std::size_t>(slot)].edge = *it;
+  }
+}
+
+AgentGraph::Vertex AgentGraph::add_vertex(AgentRef agent, LineageKey key) {
+  return static_cast<Vertex>(boost::add_vertex(VertexInfo{agent.kind, agent.id, key}, g_));
 }
 
 AgentGraph::Edge AgentGraph::add_tie(Vertex a, Vertex b, const TieInfo& info) {
   ++counts_[static_cast<std::size_t>(info.type)];
-  return boost::add_edge(a, b, info, g_).first;
+  const Edge e = boost::add_edge(a, b, info, g_).first;
+  g_[e].decay_slot = -1;
+  if (decays(info.type)) {
+    const LineageKey ka = g_[a].key;
+    const LineageKey kb = g_[b].key;
+    g_[e].decay_slot = static_cast<std::int32_t>(decaying_.size());
+    decaying_.push_back({e, hash_combine(std::min(ka, kb), std::max(ka, kb)), info.type});
+  }
+  return e;
+}
+
+void AgentGraph::forget_decaying(Edge e) {
+  const std::int32_t slot = g_[e].decay_slot;
+  if (slot < 0) return;
+  const DecayingTie last = decaying_.back();
+  decaying_[static_cast<std::size_t>(slot)] = last;
+  g_[last.edge].decay_slot = slot;
+  decaying_.pop_back();
+  g_[e].decay_slot = -1;
 }
 
 std::optional<AgentGraph::Edge> AgentGraph::find_tie(Vertex a, Vertex b, TieType type) const {
@@ -22,12 +81,16 @@ std::optional<AgentGraph::Edge> AgentGraph::find_tie(Vertex a, Vertex b, TieType
 
 void AgentGraph::remove_tie(Edge e) {
   --counts_[static_cast<std::size_t>(g_[e].type)];
+  forget_decaying(e);
   boost::remove_edge(e, g_);
 }
 
 void AgentGraph::clear_ties(Vertex v) {
   auto [it, end] = boost::out_edges(v, g_);
-  for (; it != end; ++it) --counts_[static_cast<std::size_t>(g_[*it].type)];
+  for (; it != end; ++it) {
+    --counts_[static_cast<std::size_t>(g_[*it].type)];
+    forget_decaying(*it);
+  }
   boost::clear_vertex(v, g_);
 }
 

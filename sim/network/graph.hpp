@@ -11,8 +11,10 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "core/ids.hpp"
+#include "core/random.hpp"
 #include "core/schedule.hpp"
 
 namespace incubsim {
@@ -35,15 +37,22 @@ std::string_view to_string(TieType t);
 struct VertexInfo {
   AgentKind kind = AgentKind::none;
   AgentId id = kNoAgent;
+  LineageKey key = 0;  // the agent's lineage key (keys the draws about its ties)
 };
+
+/// Ties that may end on their own each quarter (the network phase's decay).
+inline constexpr bool decays(TieType t) {
+  return t == TieType::alliance || t == TieType::collaboration;
+}
 
 struct TieInfo {
   TieType type = TieType::tenancy;
   Quarter since = 0;
-  double amount = 0.0;      // money invested (investment) or invention value (licence)
-  double units = 0.0;       // investment: ownership = units * firm dilution factor
-  std::int32_t weight = 1;  // repeated interactions (co-investment deals)
-  std::int8_t round = -1;   // investment: first round the fund joined
+  double amount = 0.0;           // money invested (investment) or invention value (licence)
+  double units = 0.0;            // investment: ownership = units * firm dilution factor
+  std::int32_t weight = 1;       // repeated interactions (co-investment deals)
+  std::int8_t round = -1;        // investment: first round the fund joined
+  std::int32_t decay_slot = -1;  // position in AgentGraph::decaying_ties() (kept by the graph)
 };
 
 class AgentGraph {
@@ -53,7 +62,23 @@ class AgentGraph {
   using Vertex = std::uint32_t;
   using Edge = Graph::edge_descriptor;
 
-  Vertex add_vertex(AgentRef agent);
+  /// A decaying tie and the key of its decay draw: both endpoints' lineage
+  /// keys, order-free.
+  struct DecayingTie {
+    Edge edge;
+    LineageKey pair_key;
+    TieType type;
+  };
+
+  AgentGraph() = default;
+  // Copies rebuild the decaying-tie list's edge handles for the new graph.
+  AgentGraph(const AgentGraph& other);
+  AgentGraph& operator=(const AgentGraph& other);
+  AgentGraph(AgentGraph&& other) noexcept;
+  AgentGraph& operator=(AgentGraph&& other) noexcept;
+  ~AgentGraph() = default;
+
+  Vertex add_vertex(AgentRef agent, LineageKey key = 0);
   std::size_t vertex_count() const { return boost::num_vertices(g_); }
   const VertexInfo& vertex(Vertex v) const { return g_[v]; }
 
@@ -88,8 +113,17 @@ class AgentGraph {
 
   const Graph& graph() const { return g_; }
 
+  /// Every alliance and collaboration, in no particular order. The decay
+  /// draws need only these, and walking them here is sequential, where the
+  /// whole edge list is one heap node per tie.
+  const std::vector<DecayingTie>& decaying_ties() const { return decaying_; }
+
  private:
+  void forget_decaying(Edge e);
+  void rebind_decaying();
+
   Graph g_;
+  std::vector<DecayingTie> decaying_;
   std::array<std::int64_t, kTieTypeCount> counts_{};
 };
 

@@ -1,41 +1,68 @@
 #include "network/measures.hpp"
 
-#include <tbb/enumerable_thread_specific.h>
-
 #include <algorithm>
-#include <boost/graph/connected_components.hpp>
+#include <numeric>
 
 #include "core/parallel.hpp"
 
 namespace incubsim {
 
-double local_clustering(const AgentGraph& graph, AgentGraph::Vertex v, ClusteringScratch& scratch) {
-  auto& nbrs = scratch.neighbours;
-  nbrs.clear();
-  graph.for_each_tie(v, [&](AgentGraph::Vertex n, const TieInfo&, AgentGraph::Edge) {
-    if (n != v) nbrs.push_back(n);
-  });
-  std::sort(nbrs.begin(), nbrs.end());
-  nbrs.erase(std::unique(nbrs.begin(), nbrs.end()), nbrs.end());
-  const std::size_t k = nbrs.size();
-  if (k < 2) return 0.0;
-  // Count each linked neighbour pair once (w < x), looking x up by binary
-  // search: the cost is the sum of the neighbours' degrees, not k squared.
-  // Two agents may share ties of several types, hence the dedup per w.
-  std::int64_t links = 0;
-  auto& hits = scratch.hits;
-  for (const auto w : nbrs) {
-    hits.clear();
-    graph.for_each_tie(w, [&](AgentGraph::Vertex x, const TieInfo&, AgentGraph::Edge) {
-      if (x > w && std::binary_search(nbrs.begin(), nbrs.end(), x)) hits.push_back(x);
+NeighbourIndex build_neighbour_index(const AgentGraph& graph) {
+  NeighbourIndex index;
+  const std::size_t n = graph.vertex_count();
+  index.offset.assign(n + 1, 0);
+  std::size_t ties = 0;
+  for (std::size_t v = 0; v < n; ++v) ties += graph.degree(static_cast<AgentGraph::Vertex>(v));
+  index.neighbour.resize(ties);
+  // Fill each row, then sort and drop repeats (two agents may share ties of
+  // several types) and self-ties, compacting in place.
+  std::size_t used = 0;
+  for (std::size_t v = 0; v < n; ++v) {
+    const auto vertex = static_cast<AgentGraph::Vertex>(v);
+    const std::size_t first = used;
+    graph.for_each_tie(vertex, [&](AgentGraph::Vertex x, const TieInfo&, AgentGraph::Edge) {
+      if (x != vertex) index.neighbour[used++] = x;
     });
-    std::sort(hits.begin(), hits.end());
-    links += std::unique(hits.begin(), hits.end()) - hits.begin();
+    auto* row = index.neighbour.data() + first;
+    std::sort(row, index.neighbour.data() + used);
+    used = static_cast<std::size_t>(std::unique(row, index.neighbour.data() + used) -
+                                    index.neighbour.data());
+    index.offset[v + 1] = used;
+  }
+  index.neighbour.resize(used);
+  return index;
+}
+
+double local_clustering(const NeighbourIndex& index, AgentGraph::Vertex v) {
+  const std::size_t k = index.count(v);
+  if (k < 2) return 0.0;
+  // Each linked pair (w < x) of v's neighbours once: for every neighbour w,
+  // merge w's neighbours above w with v's neighbours above w. The cost is
+  // the sum of the neighbours' degrees, not k squared.
+  const auto* nv_begin = index.begin(v);
+  const auto* nv_end = index.end(v);
+  std::int64_t links = 0;
+  for (const auto* w = nv_begin; w != nv_end; ++w) {
+    const auto* a = std::upper_bound(index.begin(*w), index.end(*w), *w);
+    const auto* a_end = index.end(*w);
+    const auto* b = w + 1;
+    while (a != a_end && b != nv_end) {
+      if (*a < *b) {
+        ++a;
+      } else if (*b < *a) {
+        ++b;
+      } else {
+        ++links;
+        ++a;
+        ++b;
+      }
+    }
   }
   return static_cast<double>(links) / (static_cast<double>(k) * static_cast<double>(k - 1) / 2.0);
 }
 
 namespace {
+
 struct Sums {
   double clustering = 0;
   std::int64_t clustered = 0;
@@ -56,12 +83,44 @@ Sums add(const Sums& a, const Sums& b) {
           a.degree + b.degree,
           a.active + b.active};
 }
+
+/// Union-find root with path halving.
+std::uint32_t root(std::vector<std::uint32_t>& parent, std::uint32_t v) {
+  while (parent[v] != v) {
+    parent[v] = parent[parent[v]];
+    v = parent[v];
+  }
+  return v;
+}
+
+/// Component sizes among active vertices; paths may run through inactive
+/// agents' remaining ties, as in the whole graph.
+std::vector<std::int64_t> active_component_sizes(const NeighbourIndex& index,
+                                                 const std::vector<std::uint8_t>& active) {
+  const std::size_t n = index.size();
+  std::vector<std::uint32_t> parent(n);
+  std::iota(parent.begin(), parent.end(), 0u);
+  for (std::size_t v = 0; v < n; ++v) {
+    const auto vertex = static_cast<AgentGraph::Vertex>(v);
+    for (const auto* x = index.begin(vertex); x != index.end(vertex); ++x) {
+      if (*x < vertex) continue;  // each tie once
+      const auto a = root(parent, vertex);
+      const auto b = root(parent, *x);
+      if (a != b) parent[std::max(a, b)] = std::min(a, b);
+    }
+  }
+  std::vector<std::int64_t> size(n, 0);
+  for (std::size_t v = 0; v < n; ++v)
+    if (active[v]) ++size[root(parent, static_cast<std::uint32_t>(v))];
+  return size;
+}
+
 }  // namespace
 
 NetworkMeasures measure_network(const AgentGraph& graph, const std::vector<std::uint8_t>& active) {
   NetworkMeasures m;
   const std::size_t n = graph.vertex_count();
-  tbb::enumerable_thread_specific<ClusteringScratch> scratch;
+  const NeighbourIndex index = build_neighbour_index(graph);
   const Sums s = deterministic_reduce(
       n, Sums{},
       [&](std::size_t i) {
@@ -71,7 +130,7 @@ NetworkMeasures measure_network(const AgentGraph& graph, const std::vector<std::
         r.active = 1;
         r.degree = static_cast<std::int64_t>(graph.degree(v));
         if (graph.degree(v) < 2) return r;
-        const double c = local_clustering(graph, v, scratch.local());
+        const double c = local_clustering(index, v);
         r.clustering = c;
         r.clustered = 1;
         const AgentKind kind = graph.vertex(v).kind;
@@ -91,16 +150,8 @@ NetworkMeasures measure_network(const AgentGraph& graph, const std::vector<std::
   m.brokerage_incubators = s.n_inc > 0 ? s.brokerage_inc / static_cast<double>(s.n_inc) : 0;
   m.brokerage_funds = s.n_fund > 0 ? s.brokerage_fund / static_cast<double>(s.n_fund) : 0;
 
-  std::vector<std::uint32_t> component(n);
-  boost::connected_components(graph.graph(), component.data());
-  std::vector<std::int64_t> size;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!active[i]) continue;
-    if (component[i] >= size.size()) size.resize(component[i] + 1, 0);
-    ++size[component[i]];
-  }
   std::int64_t largest = 0;
-  for (const auto c : size) {
+  for (const auto c : active_component_sizes(index, active)) {
     if (c > 0) ++m.components;
     largest = std::max(largest, c);
   }

@@ -17,18 +17,29 @@ struct NetworkMeasures {
   double brokerage_funds = 0.0;          // the same for funds
 };
 
+/// A read-only snapshot of who is tied to whom, in compressed sparse rows:
+/// each vertex's distinct neighbours (itself excluded), sorted. The measures
+/// read every neighbourhood many times; the adjacency list, built for cheap
+/// inserts and removals, is slow to walk (one heap node per tie), so it is
+/// walked once per measurement to build this.
+struct NeighbourIndex {
+  std::vector<std::size_t> offset;  // vertex v's neighbours: [offset[v], offset[v+1])
+  std::vector<AgentGraph::Vertex> neighbour;
+
+  std::size_t size() const { return offset.empty() ? 0 : offset.size() - 1; }
+  const AgentGraph::Vertex* begin(AgentGraph::Vertex v) const { return &neighbour[offset[v]]; }
+  const AgentGraph::Vertex* end(AgentGraph::Vertex v) const { return &neighbour[offset[v + 1]]; }
+  std::size_t count(AgentGraph::Vertex v) const { return offset[v + 1] - offset[v]; }
+};
+
+NeighbourIndex build_neighbour_index(const AgentGraph& graph);
+
 /// `active[v]` marks vertices of agents still in the system. Deterministic
 /// for any thread count (fixed reduction tree).
 NetworkMeasures measure_network(const AgentGraph& graph, const std::vector<std::uint8_t>& active);
 
-/// Reusable buffers for local_clustering (one per thread).
-struct ClusteringScratch {
-  std::vector<AgentGraph::Vertex> neighbours;
-  std::vector<AgentGraph::Vertex> hits;
-};
-
 /// Local clustering of one vertex: the share of pairs of distinct neighbours
 /// that are tied to each other (0 when fewer than two neighbours).
-double local_clustering(const AgentGraph& graph, AgentGraph::Vertex v, ClusteringScratch& scratch);
+double local_clustering(const NeighbourIndex& index, AgentGraph::Vertex v);
 
 }  // namespace incubsim

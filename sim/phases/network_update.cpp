@@ -79,54 +79,30 @@ void form_collaborations(WorldState& st, const PhaseContext& ctx) {
   }
 }
 
-LineageKey agent_key(const WorldState& st, const VertexInfo& v) {
-  const auto i = static_cast<std::size_t>(v.id);
-  switch (v.kind) {
-    case AgentKind::firm: return st.firms.key[i];
-    case AgentKind::researcher: return st.researchers.key[i];
-    case AgentKind::incubator: return st.incubators.key[i];
-    case AgentKind::fund: return st.funds.key[i];
-    default: return 0;
-  }
-}
-
 /// Alliances and collaborations end with their decay probabilities. The
-/// draw is keyed by both endpoints' lineage keys (order-independent).
+/// draw is keyed by both endpoints' lineage keys (order-independent), so it
+/// does not matter in which order the ties are visited, nor in which order
+/// the ended ones are removed (removal keeps the others' order).
 void decay_ties(WorldState& st, const PhaseContext& ctx) {
   const auto& np = ctx.scenario().network;
-  const auto& g = st.graph.graph();
+  const auto& ties = st.graph.decaying_ties();
+  auto& ends = st.scratch.tie_ends;
+  ends.assign(ties.size(), 0);
+  parallel_for_each_index(ties.size(), [&](std::size_t i) {
+    const double p = ties[i].type == TieType::alliance ? np.alliance_decay : np.collaboration_decay;
+    if (p <= 0) return;
+    Stream s = ctx.stream(AgentKind::none, ties[i].pair_key, Purpose::tie_decay);
+    ends[i] = s.bernoulli(p) ? 1 : 0;
+  });
   std::vector<AgentGraph::Edge> ended;
-  auto [it, end] = boost::edges(g);
-  for (; it != end; ++it) {
-    const TieInfo& t = g[*it];
-    double p = 0;
-    if (t.type == TieType::alliance)
-      p = np.alliance_decay;
-    else if (t.type == TieType::collaboration)
-      p = np.collaboration_decay;
-    else
-      continue;
-    if (p <= 0) continue;
-    const LineageKey a = agent_key(st, g[boost::source(*it, g)]);
-    const LineageKey b = agent_key(st, g[boost::target(*it, g)]);
-    Stream s = ctx.stream(AgentKind::none, hash_combine(std::min(a, b), std::max(a, b)),
-                          Purpose::tie_decay);
-    if (s.bernoulli(p)) ended.push_back(*it);
-  }
+  for (std::size_t i = 0; i < ties.size(); ++i)
+    if (ends[i]) ended.push_back(ties[i].edge);
   for (const auto& e : ended) st.graph.remove_tie(e);
 }
 
 void measure(WorldState& st) {
-  auto& active = st.scratch.active_vertices;
-  active.assign(st.graph.vertex_count(), 0);
-  for (const AgentId f : st.scratch.alive_firms)
-    active[st.firms.vertex[static_cast<std::size_t>(f)]] = 1;
-  for (std::size_t r = 0; r < st.researchers.size(); ++r)
-    if (st.researchers.career[r] != Career::retired) active[st.researchers.vertex[r]] = 1;
-  for (std::size_t i = 0; i < st.incubators.size(); ++i) active[st.incubators.vertex[i]] = 1;
-  for (std::size_t g = 0; g < st.funds.size(); ++g)
-    if (st.funds.status[g] != FundStatus::closed) active[st.funds.vertex[g]] = 1;
-  st.network = measure_network(st.graph, active);
+  mark_active_vertices(st, st.scratch.active_vertices);
+  st.network = measure_network(st.graph, st.scratch.active_vertices);
 }
 
 }  // namespace

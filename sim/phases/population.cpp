@@ -87,7 +87,8 @@ namespace {
 template <class Store, class New>
 AgentId add_agent(WorldState& st, Store& store, const New& n, AgentKind kind) {
   const AgentId id = store.add(n);
-  store.vertex[static_cast<std::size_t>(id)] = st.graph.add_vertex(AgentRef{kind, id});
+  store.vertex[static_cast<std::size_t>(id)] =
+      st.graph.add_vertex(AgentRef{kind, id}, store.key[static_cast<std::size_t>(id)]);
   return id;
 }
 }  // namespace
@@ -185,6 +186,17 @@ AgentGraph::Edge tie_or_strengthen(AgentGraph& g, AgentGraph::Vertex a, AgentGra
   info.since = q;
   info.amount = amount;
   return g.add_tie(a, b, info);
+}
+
+void mark_active_vertices(const WorldState& st, std::vector<std::uint8_t>& active) {
+  active.assign(st.graph.vertex_count(), 0);
+  for (const AgentId f : st.scratch.alive_firms)
+    active[st.firms.vertex[static_cast<std::size_t>(f)]] = 1;
+  for (std::size_t r = 0; r < st.researchers.size(); ++r)
+    if (st.researchers.career[r] != Career::retired) active[st.researchers.vertex[r]] = 1;
+  for (std::size_t i = 0; i < st.incubators.size(); ++i) active[st.incubators.vertex[i]] = 1;
+  for (std::size_t g = 0; g < st.funds.size(); ++g)
+    if (st.funds.status[g] != FundStatus::closed) active[st.funds.vertex[g]] = 1;
 }
 
 }  // namespace incubsim

@@ -74,6 +74,11 @@ void end_tenancy(WorldState& st, const PhaseContext& ctx, AgentId firm, bool gra
 /// Rebuilds the ascending list of alive firms (after births or exits).
 void refresh_alive_firms(WorldState& st);
 
+/// Marks the graph vertices of agents still in the system (alive firms,
+/// researchers not retired, incubators, funds not closed): whom the network
+/// measures count.
+void mark_active_vertices(const WorldState& st, std::vector<std::uint8_t>& active);
+
 /// Adds a tie of `type` unless the two vertices already have one; returns
 /// whether it was added.
 bool add_tie_once(AgentGraph& g, AgentGraph::Vertex a, AgentGraph::Vertex b, TieType type,

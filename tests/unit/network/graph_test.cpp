@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <utility>
+#include <vector>
+
 #include "network/measures.hpp"
 
 namespace incubsim {
@@ -33,6 +37,55 @@ TEST(AgentGraph, CountsTiesByTypeThroughAddRemoveAndClear) {
   EXPECT_EQ(g.vertex(c).kind, AgentKind::incubator);
 }
 
+/// The decaying ties as (smaller, larger) vertex pairs, sorted.
+std::vector<std::pair<AgentGraph::Vertex, AgentGraph::Vertex>> decaying_pairs(const AgentGraph& g) {
+  std::vector<std::pair<AgentGraph::Vertex, AgentGraph::Vertex>> out;
+  for (const auto& d : g.decaying_ties()) {
+    const auto a = static_cast<AgentGraph::Vertex>(boost::source(d.edge, g.graph()));
+    const auto b = static_cast<AgentGraph::Vertex>(boost::target(d.edge, g.graph()));
+    out.emplace_back(std::min(a, b), std::max(a, b));
+    EXPECT_TRUE(decays(d.type));
+    EXPECT_EQ(g.tie(d.edge).type, d.type);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST(AgentGraph, KeepsTheDecayingTiesThroughAddRemoveClearAndCopy) {
+  AgentGraph g;
+  std::vector<AgentGraph::Vertex> v;
+  for (int i = 0; i < 5; ++i) v.push_back(g.add_vertex(researcher_ref(i), 100 + i));
+  const auto f = g.add_vertex(firm_ref(0), 7);
+  g.add_tie(v[0], v[1], tie(TieType::collaboration));
+  g.add_tie(v[1], v[2], tie(TieType::collaboration));
+  g.add_tie(v[2], v[3], tie(TieType::collaboration));
+  g.add_tie(v[3], v[4], tie(TieType::collaboration));
+  g.add_tie(v[0], f, tie(TieType::licence));  // does not decay
+  using P = std::vector<std::pair<AgentGraph::Vertex, AgentGraph::Vertex>>;
+  EXPECT_EQ(decaying_pairs(g), (P{{v[0], v[1]}, {v[1], v[2]}, {v[2], v[3]}, {v[3], v[4]}}));
+  // The draw key is both endpoints' lineage keys, whichever end came first.
+  for (const auto& d : g.decaying_ties()) {
+    const auto a = g.vertex(static_cast<AgentGraph::Vertex>(boost::source(d.edge, g.graph())));
+    const auto b = g.vertex(static_cast<AgentGraph::Vertex>(boost::target(d.edge, g.graph())));
+    EXPECT_EQ(d.pair_key, hash_combine(std::min(a.key, b.key), std::max(a.key, b.key)));
+  }
+  g.remove_tie(*g.find_tie(v[0], v[1], TieType::collaboration));  // the first slot
+  EXPECT_EQ(decaying_pairs(g), (P{{v[1], v[2]}, {v[2], v[3]}, {v[3], v[4]}}));
+
+  // A copy has its own edges: changing it leaves the original alone.
+  AgentGraph copy = g;
+  copy.remove_tie(*copy.find_tie(v[1], v[2], TieType::collaboration));
+  copy.clear_ties(v[3]);
+  EXPECT_EQ(decaying_pairs(copy).size(), 0u);
+  EXPECT_EQ(decaying_pairs(g), (P{{v[1], v[2]}, {v[2], v[3]}, {v[3], v[4]}}));
+  g.clear_ties(v[2]);
+  EXPECT_EQ(decaying_pairs(g), (P{{v[3], v[4]}}));
+  AgentGraph moved = std::move(g);
+  moved.remove_tie(moved.decaying_ties().front().edge);
+  EXPECT_TRUE(moved.decaying_ties().empty());
+  EXPECT_EQ(moved.tie_count(), 1);  // the licence
+}
+
 TEST(AgentGraph, ForEachTieFiltersByType) {
   AgentGraph g;
   const auto f = g.add_vertex(fund_ref(0));
@@ -58,9 +111,9 @@ TEST(Measures, TriangleAndStar) {
   const auto lonely = g.add_vertex(fund_ref(0));
   (void)lonely;
   std::vector<std::uint8_t> active(g.vertex_count(), 1);
-  ClusteringScratch scratch;
-  EXPECT_DOUBLE_EQ(local_clustering(g, v[0], scratch), 1.0);
-  EXPECT_DOUBLE_EQ(local_clustering(g, hub, scratch), 0.0);
+  const NeighbourIndex index = build_neighbour_index(g);
+  EXPECT_DOUBLE_EQ(local_clustering(index, v[0]), 1.0);
+  EXPECT_DOUBLE_EQ(local_clustering(index, hub), 0.0);
   const NetworkMeasures m = measure_network(g, active);
   EXPECT_EQ(m.active_vertices, 8);
   EXPECT_EQ(m.components, 3);  // triangle, star, isolated fund
@@ -83,8 +136,12 @@ TEST(Measures, ParallelTiesOfDifferentTypesCountOnce) {
   g.add_tie(r, b, tie(TieType::licence));
   g.add_tie(a, b, tie(TieType::alliance));
   g.add_tie(a, b, tie(TieType::co_investment));
-  ClusteringScratch scratch;
-  EXPECT_DOUBLE_EQ(local_clustering(g, r, scratch), 1.0);
+  const NeighbourIndex index = build_neighbour_index(g);
+  EXPECT_DOUBLE_EQ(local_clustering(index, r), 1.0);
+  // Distinct neighbours, sorted, once each.
+  EXPECT_EQ(index.count(a), 2u);
+  EXPECT_EQ(std::vector<AgentGraph::Vertex>(index.begin(a), index.end(a)),
+            (std::vector<AgentGraph::Vertex>{r, b}));
 }
 
 }  // namespace
