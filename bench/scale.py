@@ -1,0 +1,133 @@
+#!/usr/bin/python3
+"""Times the performance workloads (scenarios/scale/*.toml) at 1 and 2
+threads (or --threads) and prints one table: wall seconds (median of
+--repeats runs, each a separate process), agent-quarters per second, peak
+resident memory, speed-up over one thread, and the share of the time spent
+writing the HDF5 output; then the ratios the targets in docs/performance.md
+are stated in. Each run is `incubsim run SCENARIO --threads T --timings`
+under /usr/bin/time; nothing else should run on the machine meanwhile.
+
+  bench/scale.py                                  # ouhai, province, national; 1 and 2 threads; 3 runs
+  bench/scale.py --workloads ouhai province --repeats 5 --threads 1 2 4
+  bench/scale.py --quarters 8 --workloads national   # a shorter national run (recorded quarters)
+  bench/scale.py --markdown                        # the table as markdown, for docs/performance.md
+
+Agent-quarters: firms alive + academic researchers + active funds, summed
+over the recorded quarters (/timeseries), per second of wall time (burn-in
+quarters are run but not counted, so the rate is a lower bound).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKLOADS = ("ouhai", "province", "national")
+AGENT_METRICS = ("firms_alive", "researchers_academic", "funds_active")
+
+
+def run_once(binary: Path, workload: str, threads: int, quarters: int | None,
+             out: Path) -> dict:
+    """One run in its own process: wall, output and total seconds from
+    --timings, peak RSS from /usr/bin/time, agent-quarters from the file."""
+    cmd = ["/usr/bin/time", "-f", "maxrss_kb=%M", str(binary), "run",
+           str(ROOT / "scenarios" / "scale" / f"{workload}.toml"), "-q", "--timings",
+           "--threads", str(threads), "-o", str(out)]
+    if quarters:
+        cmd += ["--quarters", str(quarters)]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"bench/scale.py: `{' '.join(cmd[3:])}` failed:\n{done.stderr[-2000:]}")
+    parts = {m.group(1).strip(): float(m.group(2)) for m in
+             re.finditer(r"^\s+(.+?)\s+([0-9.]+) s\s+[0-9.]+ %$", done.stdout, re.M)}
+    rss = int(re.search(r"maxrss_kb=(\d+)", done.stderr).group(1))
+    with h5py.File(out, "r") as f:
+        ts = f["timeseries"]
+        agent_quarters = float(sum(np.sum(ts[m][()]) for m in AGENT_METRICS))
+    out.unlink()
+    return {"wall": parts["total"], "output": parts["output (HDF5)"], "rss_mib": rss / 1024,
+            "agent_quarters": agent_quarters}
+
+
+def measure(binary: Path, workloads, threads, repeats: int, quarters: int | None) -> list[dict]:
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="incubsim-scale-") as tmp:
+        for w in workloads:
+            for t in threads:
+                runs = [run_once(binary, w, t, quarters, Path(tmp) / f"{w}-{t}.h5")
+                        for _ in range(repeats)]
+                wall = statistics.median(r["wall"] for r in runs)
+                rows.append({
+                    "workload": w, "threads": t, "wall": wall,
+                    "walls": [r["wall"] for r in runs],
+                    "agent_quarters_per_s": runs[0]["agent_quarters"] / wall,
+                    "rss_mib": statistics.median(r["rss_mib"] for r in runs),
+                    "output_share": statistics.median(r["output"] / r["wall"] for r in runs),
+                })
+                print(f"  {w} threads {t}: " + ", ".join(f"{x:.2f}" for x in rows[-1]["walls"])
+                      + " s", file=sys.stderr)
+    one = {r["workload"]: r["wall"] for r in rows if r["threads"] == threads[0]}
+    for r in rows:
+        r["speedup"] = one[r["workload"]] / r["wall"]
+    return rows
+
+
+def table(rows: list[dict], markdown: bool) -> str:
+    head = ["workload", "threads", "wall s (median)", "agent-quarters/s", "peak RSS MiB",
+            "speed-up", "output share"]
+    body = [[r["workload"], str(r["threads"]), f"{r['wall']:.2f}",
+             f"{r['agent_quarters_per_s'] / 1e6:.2f} M", f"{r['rss_mib']:.0f}",
+             f"{r['speedup']:.2f}x", f"{100 * r['output_share']:.0f} %"] for r in rows]
+    if markdown:
+        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        lines += ["| " + " | ".join(b) + " |" for b in body]
+        return "\n".join(lines)
+    widths = [max(len(x) for x in col) for col in zip(head, *body)]
+    fmt = "  ".join(f"{{:>{w}}}" for w in widths)
+    return "\n".join(fmt.format(*line) for line in [head, *body])
+
+
+def ratios(rows: list[dict]) -> str:
+    wall = {(r["workload"], r["threads"]): r["wall"] for r in rows}
+    out = []
+    for t in sorted({r["threads"] for r in rows}):
+        if ("national", t) in wall and ("province", t) in wall:
+            out.append(f"time(national) / time(province) at {t} thread(s): "
+                       f"{wall[('national', t)] / wall[('province', t)]:.1f}")
+    return "\n".join(out)
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--incubsim", type=Path,
+                   default=Path(os.environ.get("INCUBSIM",
+                                               ROOT / "build" / "release" / "sim" / "incubsim")))
+    p.add_argument("--workloads", nargs="+", choices=WORKLOADS, default=list(WORKLOADS))
+    p.add_argument("--threads", nargs="+", type=int, default=[1, 2])
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--quarters", type=int, default=None,
+                   help="recorded quarters (default: the workload's 40)")
+    p.add_argument("--markdown", action="store_true", help="print the table as markdown")
+    args = p.parse_args(argv)
+    if not args.incubsim.is_file():
+        p.error(f"{args.incubsim} does not exist; build with `cmake --workflow --preset build`")
+    rows = measure(args.incubsim, args.workloads, args.threads, args.repeats, args.quarters)
+    print(table(rows, args.markdown))
+    extra = ratios(rows)
+    if extra:
+        print(extra)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
