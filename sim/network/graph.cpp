@@ -1,6 +1,7 @@
 #include "network/graph.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 #include <vector>
 
 namespace incubsim {
@@ -92,6 +93,16 @@ void AgentGraph::clear_ties(Vertex v) {
     forget_decaying(*it);
   }
   boost::clear_vertex(v, g_);
+}
+
+void AgentGraph::count_decaying_ties(TieType type, std::vector<std::int32_t>& per_vertex) const {
+  if (!decays(type)) throw std::logic_error("count_decaying_ties: ties of this type do not decay");
+  per_vertex.assign(vertex_count(), 0);
+  for (const auto& d : decaying_) {
+    if (d.type != type) continue;
+    ++per_vertex[boost::source(d.edge, g_)];
+    ++per_vertex[boost::target(d.edge, g_)];
+  }
 }
 
 std::string_view to_string(TieType t) {

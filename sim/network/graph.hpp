@@ -118,6 +118,11 @@ class AgentGraph {
   /// whole edge list is one heap node per tie.
   const std::vector<DecayingTie>& decaying_ties() const { return decaying_; }
 
+  /// per_vertex[v] = number of v's ties of decaying type `type`, from the
+  /// compact list (a phase that needs every agent's count would otherwise
+  /// walk every adjacency list). `type` must decay.
+  void count_decaying_ties(TieType type, std::vector<std::int32_t>& per_vertex) const;
+
  private:
   void forget_decaying(Edge e);
   void rebind_decaying();

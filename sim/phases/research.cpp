@@ -12,16 +12,11 @@
 namespace incubsim {
 namespace {
 
-int collaborators(const WorldState& st, std::size_t r) {
-  int n = 0;
-  st.graph.for_each_tie(st.researchers.vertex[r], TieType::collaboration,
-                        [&](auto, const TieInfo&, auto) { ++n; });
-  return n;
-}
-
 /// Invention count of researcher r this quarter; the stream is left
-/// positioned for the inventions' attributes.
-int draw_count(const WorldState& st, const PhaseContext& ctx, std::size_t r, Stream& s) {
+/// positioned for the inventions' attributes. `collaborators` counts
+/// collaboration ties per graph vertex.
+int draw_count(const WorldState& st, const PhaseContext& ctx, std::size_t r,
+               const std::vector<std::int32_t>& collaborators, Stream& s) {
   const auto& R = st.researchers;
   // A researcher seconded to a firm (science vice-president) keeps
   // inventing at a reduced rate.
@@ -31,7 +26,7 @@ int draw_count(const WorldState& st, const PhaseContext& ctx, std::size_t r, Str
   else if (R.career[r] != Career::academic)
     return 0;
   const double spill = ctx.scenario().researchers.collaboration_spillover *
-                       std::log1p(static_cast<double>(collaborators(st, r)));
+                       std::log1p(static_cast<double>(collaborators[R.vertex[r]]));
   return s.poisson(share * R.productivity[r] * (1.0 + spill));
 }
 
@@ -41,10 +36,12 @@ void run_research(WorldState& st, const PhaseContext& ctx) {
   const auto& sc = ctx.scenario();
   auto& R = st.researchers;
   const std::size_t n = R.size();
+  auto& collaborators = st.scratch.vertex_counts;
+  st.graph.count_decaying_ties(TieType::collaboration, collaborators);
   std::vector<std::int32_t> counts(n);
   parallel_for_each_index(n, [&](std::size_t r) {
     Stream s = ctx.stream(AgentKind::researcher, R.key[r], Purpose::invention);
-    counts[r] = draw_count(st, ctx, r, s);
+    counts[r] = draw_count(st, ctx, r, collaborators, s);
   });
   std::vector<std::size_t> offsets;
   exclusive_scan_counts(counts, offsets);
@@ -54,7 +51,7 @@ void run_research(WorldState& st, const PhaseContext& ctx) {
   parallel_for_each_index(n, [&](std::size_t r) {
     if (counts[r] == 0) return;
     Stream s = ctx.stream(AgentKind::researcher, R.key[r], Purpose::invention);
-    const int c = draw_count(st, ctx, r, s);  // same draw as above: repositions the stream
+    const int c = draw_count(st, ctx, r, collaborators, s);  // same draw: repositions the stream
     for (int j = 0; j < c; ++j) {
       const std::size_t k = offsets[r] + static_cast<std::size_t>(j);
       inv.researcher[k] = static_cast<AgentId>(r);
