@@ -70,6 +70,7 @@ struct Scratch {
   std::vector<std::uint8_t> active_vertices;          // for network measures
   std::vector<std::uint8_t> tie_ends;                 // decay draws, per decaying tie
   std::vector<std::int32_t> vertex_counts;            // per graph vertex (e.g. collaborators)
+  MeasureScratch measures;                            // network measures' buffers
 };
 
 struct WorldState {

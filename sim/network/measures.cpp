@@ -7,29 +7,47 @@
 
 namespace incubsim {
 
-NeighbourIndex build_neighbour_index(const AgentGraph& graph) {
-  NeighbourIndex index;
+void build_neighbour_index(const AgentGraph& graph, NeighbourIndex& index) {
   const std::size_t n = graph.vertex_count();
-  index.offset.assign(n + 1, 0);
-  std::size_t ties = 0;
-  for (std::size_t v = 0; v < n; ++v) ties += graph.degree(static_cast<AgentGraph::Vertex>(v));
-  index.neighbour.resize(ties);
-  // Fill each row, then sort and drop repeats (two agents may share ties of
-  // several types) and self-ties, compacting in place.
+  // Pass 1 (parallel): each row's length, its distinct neighbours; pass 2:
+  // offsets by a scan; pass 3 (parallel): each row fills its own slice.
+  auto& offset = index.offset;
+  offset.assign(n + 1, 0);
+  parallel_for_each_index(n, [&](std::size_t v) {
+    const auto vertex = static_cast<AgentGraph::Vertex>(v);
+    offset[v + 1] = graph.degree(vertex);
+  });
+  for (std::size_t v = 0; v < n; ++v) offset[v + 1] += offset[v];
+  index.neighbour.resize(offset[n]);
+  std::vector<std::uint32_t> unique_count(n);
+  parallel_for_each_index(n, [&](std::size_t v) {
+    const auto vertex = static_cast<AgentGraph::Vertex>(v);
+    auto* row = index.neighbour.data() + offset[v];
+    std::size_t used = 0;
+    graph.for_each_tie(vertex, [&](AgentGraph::Vertex x, const TieInfo&, AgentGraph::Edge) {
+      if (x != vertex) row[used++] = x;
+    });
+    // Two agents may share ties of several types: keep each neighbour once.
+    std::sort(row, row + used);
+    unique_count[v] = static_cast<std::uint32_t>(std::unique(row, row + used) - row);
+  });
+  // Compact the rows in place, front to back (a row only moves down).
   std::size_t used = 0;
   for (std::size_t v = 0; v < n; ++v) {
-    const auto vertex = static_cast<AgentGraph::Vertex>(v);
-    const std::size_t first = used;
-    graph.for_each_tie(vertex, [&](AgentGraph::Vertex x, const TieInfo&, AgentGraph::Edge) {
-      if (x != vertex) index.neighbour[used++] = x;
-    });
-    auto* row = index.neighbour.data() + first;
-    std::sort(row, index.neighbour.data() + used);
-    used = static_cast<std::size_t>(std::unique(row, index.neighbour.data() + used) -
-                                    index.neighbour.data());
-    index.offset[v + 1] = used;
+    const std::size_t start = offset[v];
+    std::copy(index.neighbour.begin() + static_cast<std::ptrdiff_t>(start),
+              index.neighbour.begin() + static_cast<std::ptrdiff_t>(start + unique_count[v]),
+              index.neighbour.begin() + static_cast<std::ptrdiff_t>(used));
+    offset[v] = used;
+    used += unique_count[v];
   }
+  offset[n] = used;
   index.neighbour.resize(used);
+}
+
+NeighbourIndex build_neighbour_index(const AgentGraph& graph) {
+  NeighbourIndex index;
+  build_neighbour_index(graph, index);
   return index;
 }
 
@@ -95,10 +113,10 @@ std::uint32_t root(std::vector<std::uint32_t>& parent, std::uint32_t v) {
 
 /// Component sizes among active vertices; paths may run through inactive
 /// agents' remaining ties, as in the whole graph.
-std::vector<std::int64_t> active_component_sizes(const NeighbourIndex& index,
-                                                 const std::vector<std::uint8_t>& active) {
+void active_component_sizes(const NeighbourIndex& index, const std::vector<std::uint8_t>& active,
+                            std::vector<std::uint32_t>& parent, std::vector<std::int64_t>& size) {
   const std::size_t n = index.size();
-  std::vector<std::uint32_t> parent(n);
+  parent.resize(n);
   std::iota(parent.begin(), parent.end(), 0u);
   for (std::size_t v = 0; v < n; ++v) {
     const auto vertex = static_cast<AgentGraph::Vertex>(v);
@@ -109,18 +127,24 @@ std::vector<std::int64_t> active_component_sizes(const NeighbourIndex& index,
       if (a != b) parent[std::max(a, b)] = std::min(a, b);
     }
   }
-  std::vector<std::int64_t> size(n, 0);
+  size.assign(n, 0);
   for (std::size_t v = 0; v < n; ++v)
     if (active[v]) ++size[root(parent, static_cast<std::uint32_t>(v))];
-  return size;
 }
 
 }  // namespace
 
 NetworkMeasures measure_network(const AgentGraph& graph, const std::vector<std::uint8_t>& active) {
+  MeasureScratch scratch;
+  return measure_network(graph, active, scratch);
+}
+
+NetworkMeasures measure_network(const AgentGraph& graph, const std::vector<std::uint8_t>& active,
+                                MeasureScratch& scratch) {
   NetworkMeasures m;
   const std::size_t n = graph.vertex_count();
-  const NeighbourIndex index = build_neighbour_index(graph);
+  build_neighbour_index(graph, scratch.index);
+  const NeighbourIndex& index = scratch.index;
   const Sums s = deterministic_reduce(
       n, Sums{},
       [&](std::size_t i) {
@@ -151,7 +175,8 @@ NetworkMeasures measure_network(const AgentGraph& graph, const std::vector<std::
   m.brokerage_funds = s.n_fund > 0 ? s.brokerage_fund / static_cast<double>(s.n_fund) : 0;
 
   std::int64_t largest = 0;
-  for (const auto c : active_component_sizes(index, active)) {
+  active_component_sizes(index, active, scratch.parent, scratch.component_size);
+  for (const auto c : scratch.component_size) {
     if (c > 0) ++m.components;
     largest = std::max(largest, c);
   }

@@ -32,10 +32,23 @@ struct NeighbourIndex {
   std::size_t count(AgentGraph::Vertex v) const { return offset[v + 1] - offset[v]; }
 };
 
+/// Builds the index (rows filled in parallel; the result does not depend
+/// on the thread count). Reuses `index`'s storage.
+void build_neighbour_index(const AgentGraph& graph, NeighbourIndex& index);
 NeighbourIndex build_neighbour_index(const AgentGraph& graph);
+
+/// Buffers kept between measurements, so a quarter's measurement does not
+/// allocate (and page-fault in) hundreds of megabytes afresh at national size.
+struct MeasureScratch {
+  NeighbourIndex index;
+  std::vector<std::uint32_t> parent;
+  std::vector<std::int64_t> component_size;
+};
 
 /// `active[v]` marks vertices of agents still in the system. Deterministic
 /// for any thread count (fixed reduction tree).
+NetworkMeasures measure_network(const AgentGraph& graph, const std::vector<std::uint8_t>& active,
+                                MeasureScratch& scratch);
 NetworkMeasures measure_network(const AgentGraph& graph, const std::vector<std::uint8_t>& active);
 
 /// Local clustering of one vertex: the share of pairs of distinct neighbours

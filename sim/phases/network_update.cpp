@@ -102,7 +102,7 @@ void decay_ties(WorldState& st, const PhaseContext& ctx) {
 
 void measure(WorldState& st) {
   mark_active_vertices(st, st.scratch.active_vertices);
-  st.network = measure_network(st.graph, st.scratch.active_vertices);
+  st.network = measure_network(st.graph, st.scratch.active_vertices, st.scratch.measures);
 }
 
 }  // namespace
