@@ -79,6 +79,9 @@ class AgentGraph {
   ~AgentGraph() = default;
 
   Vertex add_vertex(AgentRef agent, LineageKey key = 0);
+  /// Room for n vertices, so a run that grows to n agents never copies the
+  /// vertex array (untouched capacity costs address space, not memory).
+  void reserve_vertices(std::size_t n) { g_.m_vertices.reserve(n); }
   std::size_t vertex_count() const { return boost::num_vertices(g_); }
   const VertexInfo& vertex(Vertex v) const { return g_[v]; }
 

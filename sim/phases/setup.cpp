@@ -123,7 +123,16 @@ void make_firms(WorldState& st, const PhaseContext& ctx) {
   const auto& p = sc.firms;
   const auto& m = sc.market;
   const double rd_ref = p.founding_employees * m.wage * p.rd_share_pre_revenue;  // per quarter
-  st.firms.reserve(static_cast<std::size_t>(p.initial_count) * 2);
+  // Room for every firm the run is likely to see (initial ones, founders
+  // each quarter, and half as many again for spin-offs and programmes), so
+  // the columns are not copied as they grow; untouched capacity costs
+  // address space, not memory. A run that outgrows it still works.
+  const auto expected_firms = static_cast<std::size_t>(
+      p.initial_count + 1.5 * p.founders_per_quarter * sc.total_quarters());
+  st.firms.reserve(expected_firms);
+  st.graph.reserve_vertices(expected_firms + static_cast<std::size_t>(2 * sc.researchers.count) +
+                            static_cast<std::size_t>(sc.incubators.count) + 4 * st.funds.size() +
+                            1024);
   for (int i = 0; i < p.initial_count; ++i) {
     const LineageKey key =
         lineage_key(AgentKind::firm, kSetupQuarter, kRoot, static_cast<std::uint64_t>(i));
