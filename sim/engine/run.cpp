@@ -55,8 +55,11 @@ RunSummary run_to_file(const RunRequest& request, RunObserver* observer) {
   sim.initialize();
   // Every instrument's ledger (zeros when it is off) and the government total.
   std::vector<std::size_t> ledgers;
-  for (auto& series : sim.policies().ledger_schema())
-    ledgers.push_back(writer.add_series(series.group, std::move(series.columns)));
+  {
+    const ScopedWallTime timer(output_seconds);
+    for (auto& series : sim.policies().ledger_schema())
+      ledgers.push_back(writer.add_series(series.group, std::move(series.columns)));
+  }
   std::vector<std::vector<double>> ledger_rows;
   RunSummary summary;
   const auto wanted = snapshot_quarters(sc.simulation.burn_in, sc.simulation.quarters);
