@@ -22,6 +22,7 @@ from typing import Sequence
 import pandas as pd
 
 from .errors import AnalysisError
+from .plotting import pyplot
 
 __all__ = ["repo_root", "argument_parser", "parse_args", "find_incubsim", "run_incubsim", "main", "Results",
            "write_table", "save_figure", "pyplot"]
@@ -167,16 +168,6 @@ def write_table(df: pd.DataFrame, path: Path) -> Path:
     """A CSV that is byte-identical for identical data on any machine."""
     df.to_csv(path, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
     return path
-
-
-def pyplot():
-    """matplotlib.pyplot on the Agg backend, with fonts and sizes fixed so
-    figures do not depend on a user's matplotlibrc."""
-    import matplotlib
-    matplotlib.use("Agg", force=True)
-    matplotlib.rcdefaults()
-    import matplotlib.pyplot as plt
-    return plt
 
 
 def save_figure(fig, path: Path) -> Path:

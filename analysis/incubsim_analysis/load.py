@@ -42,7 +42,7 @@ WHATS = {
 _SWEEP_ID_COLUMNS = ("run_id", "point_id", "replicate", "seed")
 
 __all__ = [
-    "MAJOR", "FORMATS", "WHATS", "open_checked", "file_format", "text", "load", "load_run",
+    "MAJOR", "FORMATS", "WHATS", "open_checked", "file_format", "text", "strings", "load", "load_run",
     "load_run_wide", "load_ledger", "load_compare", "load_sweep", "load_sweep_ledger",
 ]
 
@@ -57,6 +57,11 @@ def text(value) -> str:
     if isinstance(value, np.ndarray) and value.shape == ():
         return text(value[()])
     return str(value)
+
+
+def strings(dataset) -> list[str]:
+    """A 1-D dataset of HDF5 strings as a list of str."""
+    return [text(v) for v in dataset[()]]
 
 
 def _names(formats: Iterable[str]) -> str:

@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 from . import load as _load
-from .report_html import attr, esc, figure, note, pyplot, table_html
+from .plotting import pyplot
+from .report_html import attr, esc, figure, note, table_html
 
 __all__ = ["compare_sections"]
 

@@ -89,13 +89,6 @@ def attr(f: h5py.File, name: str, default="") -> str:
     return _load.text(f.attrs[name]) if name in f.attrs else default
 
 
-def pyplot():
-    import matplotlib
-    matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
-    return plt
-
-
 
 
 def write_page(out_html: str | os.PathLike, title: str, body: list[str], version: str) -> Path:

@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 
 from . import load as _load
+from .plotting import pyplot
+from .report_html import attr, esc, figure, fmt, note, table_html
 from .report_network import network_figures
-from .report_html import attr, esc, figure, fmt, note, pyplot, table_html
 from .validate import kaplan_meier, run_data
 
 __all__ = ["run_sections"]

@@ -16,7 +16,8 @@ import pandas as pd
 from . import load as _load
 from . import sensitivity as _sens
 from .errors import AnalysisError
-from .report_html import attr, esc, figure, note, pyplot, table_html
+from .plotting import pyplot
+from .report_html import attr, esc, figure, note, table_html
 from .sensitivity_plot import indices_figure, short_name
 
 __all__ = ["sweep_sections"]
@@ -77,18 +78,14 @@ def _provenance(path, f: h5py.File) -> list[str]:
     return out
 
 
-def _strings(ds) -> list[str]:
-    return [str(v) for v in _load._column(ds)]
-
-
 def _parameters(f: h5py.File, keys: list[str]) -> list[str]:
     g = f["parameters"]
     rows = []
     for j, key in enumerate(keys):
         values = np.unique(np.asarray(f["points"][key][()], dtype=float))
-        rows.append((key, _strings(g["kind"])[j] if "kind" in g else "",
+        rows.append((key, _load.strings(g["kind"])[j] if "kind" in g else "",
                      float(g["min"][j]), float(g["max"][j]),
-                     _strings(g["scale"])[j] if "scale" in g else "", len(values)))
+                     _load.strings(g["scale"])[j] if "scale" in g else "", len(values)))
     table = pd.DataFrame(rows, columns=["scenario key", "kind", "min", "max", "scale",
                                         "distinct values"])
     return ["<h2>Varied parameters</h2>", table_html(table)]
@@ -114,7 +111,7 @@ def _status(runs: pd.DataFrame) -> list[str]:
 
 def _log_scale(f: h5py.File, keys: list[str]) -> dict[str, bool]:
     g = f["parameters"]
-    scales = _strings(g["scale"]) if "scale" in g else ["linear"] * len(keys)
+    scales = _load.strings(g["scale"]) if "scale" in g else ["linear"] * len(keys)
     return {k: s == "log" for k, s in zip(keys, scales)}
 
 

@@ -236,10 +236,6 @@ def ishigami_indices(a: float = 7.0, b: float = 0.1) -> pd.DataFrame:
 
 # --- merged sweep files ------------------------------------------------------
 
-def _strings(dataset) -> list[str]:
-    return [_load.text(v) for v in dataset[()]]
-
-
 @contextlib.contextmanager
 def _open_sweep(path):
     """A merged sweep file, format checked, with the groups the indices need."""
@@ -297,10 +293,10 @@ def _run_values(f, path, metrics: list[str], outcomes) -> dict[str, np.ndarray]:
 
 
 def _unit_space(f) -> np.ndarray:
-    keys = _strings(f["parameters/key"])
+    keys = _load.strings(f["parameters/key"])
     lo = np.asarray(f["parameters/min"][()], dtype=float)
     hi = np.asarray(f["parameters/max"][()], dtype=float)
-    scale = _strings(f["parameters/scale"]) if "scale" in f["parameters"] else ["linear"] * len(keys)
+    scale = _load.strings(f["parameters/scale"]) if "scale" in f["parameters"] else ["linear"] * len(keys)
     cols = []
     for j, key in enumerate(keys):
         v = np.asarray(f["points"][key][()], dtype=float)
@@ -391,7 +387,7 @@ def sweep_sensitivity(merged_sweep_path, metrics: Sequence[str] | None = None, *
                 raise AnalysisError(
                     f"{path} has no metric {', '.join(unknown)}; it has: "
                     f"{', '.join(available) if available else '(none)'}")
-        keys = _strings(f["parameters/key"])
+        keys = _load.strings(f["parameters/key"])
         k = len(keys)
         n_points = int(np.asarray(f["points/point_id"][()]).size)
         if k == 0 or n_points == 0:

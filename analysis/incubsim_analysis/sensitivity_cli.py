@@ -56,7 +56,7 @@ def func(args) -> int:
 def plot(table, path) -> None:
     """One panel per metric: S1 and ST bars with their intervals (saltelli),
     or mu* against sigma with parameter labels (morris)."""
-    from .experiment import pyplot
+    from .plotting import pyplot
     from .sensitivity_plot import indices_figure
 
     plt = pyplot()
