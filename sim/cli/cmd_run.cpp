@@ -2,6 +2,7 @@
 #include <iostream>
 #include <thread>
 
+#include "cli/checkpoint_options.hpp"
 #include "cli/commands.hpp"
 #include "cli/progress.hpp"
 #include "cli/scenario_args.hpp"
@@ -20,6 +21,8 @@ struct RunArgs {
   int threads = 0;
   bool quiet = false;
   bool timings = false;
+  int checkpoint_every = 0;
+  std::string checkpoint;
 };
 
 std::string default_output(const ScenarioArgs& s) {
@@ -39,6 +42,8 @@ int run(const RunArgs& a, const Context& ctx) {
   request.output = a.output.empty() ? default_output(a.scenario) : a.output;
   request.command_line = ctx.command_line;
   request.stop = &install_stop_handlers();
+  request.checkpoint_every = a.checkpoint_every;
+  request.checkpoint = a.checkpoint;
   RunSummary summary;
   {
     ProgressBar bar(!a.quiet, "running");
@@ -49,14 +54,8 @@ int run(const RunArgs& a, const Context& ctx) {
     std::cout << "incubsim run: " << request.scenario_name << ", seed " << sim.seed << ", "
               << sim.quarters << " quarters recorded after " << sim.burn_in << " burn-in, "
               << request.threads << " thread(s)\n\n";
-    print_run_summary(std::cout, summary);
-    std::printf("\nwrote %s (%lld events) in %.2f s\n", summary.output.string().c_str(),
-                static_cast<long long>(summary.events), summary.seconds);
   }
-  if (a.timings) {
-    if (!a.quiet) std::cout << '\n';
-    print_wall_times(std::cout, summary.times);
-  }
+  print_finished_run(summary, a.quiet, a.timings);
   return 0;
 }
 
@@ -76,6 +75,7 @@ Registered add_run(CLI::App& app, const Context& ctx) {
       ->check(CLI::Range(1, 4096));
   sub->add_option("--quarters", args->quarters, "Quarters to record")->check(CLI::Range(1, 2000));
   sub->add_flag("-q,--quiet", args->quiet, "Print nothing but errors");
+  add_checkpoint_options(*sub, args->checkpoint_every, args->checkpoint);
   sub->add_flag("--timings", args->timings,
                 "Print where the wall time went: each phase, the metrics, the HDF5 output "
                 "(also with -q)");

@@ -20,6 +20,7 @@ struct Context {
 };
 
 Registered add_run(CLI::App& app, const Context& ctx);
+Registered add_resume(CLI::App& app, const Context& ctx);
 Registered add_check(CLI::App& app, const Context& ctx);
 Registered add_info(CLI::App& app, const Context& ctx);
 Registered add_verify(CLI::App& app, const Context& ctx);

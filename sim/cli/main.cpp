@@ -21,15 +21,16 @@ int main(int argc, char** argv) {
       "incubsim: agent-based simulator of innovation ecosystems (firms, researchers, "
       "incubators, funds) with policy what-ifs.\nExit status: 0 success, 1 verify found "
       "differences, 2 invalid input, 3 file error, 4 internal error, 5 interrupted by "
-      "SIGINT/SIGTERM (nothing written), 6 sweep incomplete (runs failed or missing)."};
+      "SIGINT/SIGTERM (run and resume leave a checkpoint to resume, no output), 6 sweep incomplete "
+      "(runs failed or missing)."};
   app.set_version_flag("--version", std::string("incubsim ") + std::string(version()) + " (git " +
                                         std::string(git_sha()) + ")");
   app.require_subcommand(1);
   app.fallthrough(false);
   const std::vector<cli::Registered> commands = {
-      cli::add_run(app, ctx),    cli::add_check(app, ctx),  cli::add_info(app, ctx),
-      cli::add_verify(app, ctx), cli::add_params(app, ctx), cli::add_schema(app, ctx),
-      cli::add_sweep(app, ctx),  cli::add_compare(app, ctx)};
+      cli::add_run(app, ctx),    cli::add_resume(app, ctx), cli::add_check(app, ctx),
+      cli::add_info(app, ctx),   cli::add_verify(app, ctx), cli::add_params(app, ctx),
+      cli::add_schema(app, ctx), cli::add_sweep(app, ctx),  cli::add_compare(app, ctx)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

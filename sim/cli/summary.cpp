@@ -1,6 +1,7 @@
 #include "cli/summary.hpp"
 
 #include <cstdio>
+#include <iostream>
 #include <string>
 
 namespace incubsim::cli {
@@ -99,6 +100,18 @@ void print_wall_times(std::ostream& out, const WallTimes& t) {
   row("output (HDF5)", t.output);
   row("other", std::max(0.0, total - t.simulation() - t.output));
   row("total", total);
+}
+
+void print_finished_run(const RunSummary& summary, bool quiet, bool timings) {
+  if (!quiet) {
+    print_run_summary(std::cout, summary);
+    std::printf("\nwrote %s (%lld events) in %.2f s\n", summary.output.string().c_str(),
+                static_cast<long long>(summary.events), summary.seconds);
+  }
+  if (timings) {
+    if (!quiet) std::cout << '\n';
+    print_wall_times(std::cout, summary.times);
+  }
 }
 
 }  // namespace incubsim::cli

@@ -13,7 +13,7 @@ enum class ExitCode : int {
   invalid_input = 2,    // bad command line, scenario or value
   io_error = 3,         // a file could not be read or written
   internal_error = 4,   // a bug: please report it
-  interrupted = 5,      // stopped by SIGINT or SIGTERM; no output was written
+  interrupted = 5,      // stopped by SIGINT or SIGTERM; no output (run/resume: a checkpoint)
   incomplete = 6,       // a sweep has runs that failed or are missing
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "checkpoint/checkpoint_file.hpp"
 #include "core/errors.hpp"
 #include "core/version.hpp"
 #include "engine/simulation.hpp"
@@ -39,28 +40,51 @@ std::vector<Quarter> snapshot_quarters(int burn_in, int quarters) {
   return q;
 }
 
-RunSummary run_to_file(const RunRequest& request, RunObserver* observer) {
-  const auto start = std::chrono::steady_clock::now();
-  const Scenario& sc = request.scenario;
-  output::RunWriter writer(request.output, provenance(request), metric_defs(),
-                           output::core_event_schema());
-  // Creating the file counts as output, like everything written below.
-  double output_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  Simulation sim(sc, request.threads);
-  sim.initialize();
-  // Every instrument's ledger (zeros when it is off) and the government total.
+namespace {
+
+// What the quarter loop needs besides the simulation and its writer; shared
+// by fresh and resumed runs.
+struct LoopSetup {
+  checkpoint::Header header;  // provenance, output, resume record, interval
+  std::filesystem::path checkpoint;
+  const std::atomic<bool>* stop = nullptr;
+  RunObserver* observer = nullptr;
+  std::chrono::steady_clock::time_point start;
+};
+
+// Every instrument's ledger (zeros when it is off) and the government total,
+// in the order ledger_rows() fills them.
+std::vector<std::size_t> add_ledgers(const Simulation& sim, output::RunWriter& writer) {
   std::vector<std::size_t> ledgers;
-  {
-    const ScopedWallTime timer(output_seconds);
-    for (auto& series : sim.policies().ledger_schema())
-      ledgers.push_back(writer.add_series(series.group, std::move(series.columns)));
-  }
+  for (auto& series : sim.policies().ledger_schema())
+    ledgers.push_back(writer.add_series(series.group, std::move(series.columns)));
+  return ledgers;
+}
+
+void save_checkpoint(const LoopSetup& setup, const char* reason, Simulation& sim,
+                     output::RunWriter& writer, const RunSummary& summary) {
+  checkpoint::Header header = setup.header;
+  header.next_quarter = sim.next_quarter();
+  header.reason = reason;
+  checkpoint::write(setup.checkpoint, header, sim, writer, summary);
+}
+
+void remove_quietly(const std::filesystem::path& path) {
+  std::error_code ignored;
+  if (!path.empty()) std::filesystem::remove(path, ignored);
+}
+
+// Runs the remaining quarters, streaming each recorded one to the writer,
+// then writes the final tables and moves the file into place.
+RunSummary run_quarters(const LoopSetup& setup, Simulation& sim, output::RunWriter& writer,
+                        const std::vector<std::size_t>& ledgers, RunSummary summary,
+                        double output_seconds) {
+  const Scenario& sc = sim.scenario();
   std::vector<std::vector<double>> ledger_rows;
-  RunSummary summary;
   const auto wanted = snapshot_quarters(sc.simulation.burn_in, sc.simulation.quarters);
   const auto& defs = metric_defs();
   const int total = sc.total_quarters();
+  const int every = setup.header.checkpoint_every;
   while (!sim.finished()) {
     const Quarter q = sim.next_quarter();
     const MetricRow& row = sim.step();
@@ -77,10 +101,17 @@ RunSummary run_to_file(const RunRequest& request, RunObserver* observer) {
       if (std::find(wanted.begin(), wanted.end(), q) != wanted.end())
         summary.snapshots.emplace_back(q, row);
     }
-    if (observer) observer->on_quarter(q + 1, total);
-    if (request.stop && request.stop->load()) {
-      throw Interrupted("stopped by a signal after quarter " + std::to_string(q) + "; " +
-                        request.output.string() + " was not written");
+    if (setup.observer) setup.observer->on_quarter(q + 1, total);
+    if (setup.stop && setup.stop->load()) {
+      save_checkpoint(setup, "signal", sim, writer, summary);
+      throw Interrupted("stopped by a signal after quarter " + std::to_string(q) +
+                        "; checkpoint written to " + setup.checkpoint.string() +
+                        ": continue with `incubsim resume " + setup.checkpoint.string() + "`; " +
+                        writer.final_path().string() + " was not written");
+    }
+    if (every > 0 && (q + 1) % every == 0 && !sim.finished()) {
+      const ScopedWallTime timer(output_seconds);
+      save_checkpoint(setup, "periodic", sim, writer, summary);
     }
   }
   {
@@ -88,12 +119,86 @@ RunSummary run_to_file(const RunRequest& request, RunObserver* observer) {
     if (sc.simulation.record_agents) write_final_tables(writer, sim.state(), sc);
     writer.finish();
   }
-  summary.output = request.output;
-  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  // The finished output supersedes the checkpoint.
+  remove_quietly(setup.checkpoint);
+  summary.output = writer.final_path();
+  summary.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - setup.start).count();
   summary.times = sim.wall_times();
   summary.times.output = output_seconds;
   summary.times.total = summary.seconds;
   return summary;
+}
+
+}  // namespace
+
+RunSummary run_to_file(const RunRequest& request, RunObserver* observer) {
+  LoopSetup setup;
+  setup.start = std::chrono::steady_clock::now();
+  const Scenario& sc = request.scenario;
+  setup.header.provenance = provenance(request);
+  setup.header.output = std::filesystem::absolute(request.output);
+  setup.header.checkpoint_every = request.checkpoint_every;
+  setup.checkpoint =
+      request.checkpoint.empty() ? checkpoint::default_path(request.output) : request.checkpoint;
+  setup.stop = request.stop;
+  setup.observer = observer;
+  output::RunWriter writer(request.output, setup.header.provenance, metric_defs(),
+                           output::core_event_schema());
+  // Creating the file counts as output, like everything written below.
+  double output_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - setup.start).count();
+  Simulation sim(sc, request.threads);
+  sim.initialize();
+  std::vector<std::size_t> ledgers;
+  {
+    const ScopedWallTime timer(output_seconds);
+    ledgers = add_ledgers(sim, writer);
+  }
+  return run_quarters(setup, sim, writer, ledgers, RunSummary{}, output_seconds);
+}
+
+RunSummary resume_from_checkpoint(const ResumeRequest& request, RunObserver* observer) {
+  LoopSetup setup;
+  setup.start = std::chrono::steady_clock::now();
+  setup.header = checkpoint::read_header(request.checkpoint);
+  Scenario sc;
+  try {
+    sc = parse_scenario(setup.header.provenance.scenario,
+                        request.checkpoint.string() + " (recorded scenario)", {}, {});
+  } catch (const ScenarioError& e) {
+    throw FormatError(request.checkpoint.string(),
+                      std::string("its recorded scenario does not load: ") + e.what());
+  }
+  const std::filesystem::path output =
+      request.output.empty() ? setup.header.output : request.output;
+  setup.header.output = std::filesystem::absolute(output);
+  if (request.checkpoint_every) setup.header.checkpoint_every = *request.checkpoint_every;
+  setup.checkpoint = request.new_checkpoint.empty() ? request.checkpoint : request.new_checkpoint;
+  setup.stop = request.stop;
+  setup.observer = observer;
+
+  output::RunWriter writer(output, setup.header.provenance, metric_defs(),
+                           output::core_event_schema());
+  Simulation sim(sc, request.threads);
+  const std::vector<std::size_t> ledgers = add_ledgers(sim, writer);
+  RunSummary summary = checkpoint::restore(request.checkpoint, sim, writer);
+  if (sim.next_quarter() != setup.header.next_quarter) {
+    throw FormatError(request.checkpoint.string(),
+                      "its state and header disagree on the quarter: it is damaged; rerun from "
+                      "the start");
+  }
+  // Which quarters were run where is provenance; the data do not depend on it.
+  std::string& record = setup.header.resumed;
+  record += std::string(record.empty() ? "" : "; ") + "at quarter " +
+            std::to_string(sim.next_quarter()) + " on " + output::host_name() + " at " +
+            output::utc_now_iso8601() + " with " + std::to_string(request.threads) + " thread(s)";
+  writer.write_attribute("resumed", record);
+  double output_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - setup.start).count();
+  RunSummary done = run_quarters(setup, sim, writer, ledgers, std::move(summary), output_seconds);
+  if (setup.checkpoint != request.checkpoint) remove_quietly(request.checkpoint);
+  return done;
 }
 
 }  // namespace incubsim

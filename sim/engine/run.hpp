@@ -5,6 +5,7 @@
 // summary, never the whole history.
 #include <atomic>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,9 +21,29 @@ struct RunRequest {
   int threads = 1;
   std::filesystem::path output;
   std::string command_line;
-  /// Set (e.g. by a signal handler) to stop at the next quarter boundary:
-  /// run_to_file then throws Interrupted and leaves no output behind.
+  /// Set (e.g. by a signal handler) to stop at the end of the current
+  /// quarter: run_to_file then writes a checkpoint, throws Interrupted and
+  /// leaves no file at the output path.
   const std::atomic<bool>* stop = nullptr;
+  /// Write a checkpoint every this many simulated quarters (0: only when
+  /// stopped). Finishing removes it.
+  int checkpoint_every = 0;
+  /// Default: checkpoint::default_path(output), `OUT.h5.ckpt.h5`.
+  std::filesystem::path checkpoint;
+};
+
+/// Continuing a run from its checkpoint.
+struct ResumeRequest {
+  std::filesystem::path checkpoint;
+  int threads = 1;  // results do not depend on it
+  /// Default: the output path the checkpoint records.
+  std::filesystem::path output;
+  std::string command_line;
+  const std::atomic<bool>* stop = nullptr;
+  /// Default (nullopt): the interrupted run's own setting.
+  std::optional<int> checkpoint_every;
+  /// Where later checkpoints go; default: the checkpoint resumed from.
+  std::filesystem::path new_checkpoint;
 };
 
 /// Told about progress; called from the thread that runs the simulation.
@@ -49,7 +70,14 @@ struct RunSummary {
 std::vector<Quarter> snapshot_quarters(int burn_in, int quarters);
 
 /// Runs the scenario and writes `request.output` (atomically: temporary
-/// name, renamed on success). Throws IoError on output failures.
+/// name, renamed on success). Throws IoError on output failures,
+/// Interrupted (after writing a checkpoint) when asked to stop.
 RunSummary run_to_file(const RunRequest& request, RunObserver* observer = nullptr);
+
+/// Finishes the run a checkpoint saved, writing the output the
+/// uninterrupted run would have written (every dataset bit-identical), then
+/// removes the checkpoint. Throws as run_to_file, and FormatError for a
+/// checkpoint this build cannot resume.
+RunSummary resume_from_checkpoint(const ResumeRequest& request, RunObserver* observer = nullptr);
 
 }  // namespace incubsim

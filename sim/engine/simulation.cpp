@@ -1,5 +1,6 @@
 #include "engine/simulation.hpp"
 
+#include "checkpoint/world_archive.hpp"
 #include "core/errors.hpp"
 #include "phases/phases.hpp"
 #include "phases/population.hpp"
@@ -30,6 +31,26 @@ void Simulation::initialize() {
   next_ = 0;
   refresh_alive_firms(state_);
   state_.events.clear();
+}
+
+void Simulation::archive(StateArchive& ar) {
+  const bool loading = ar.loading();
+  if (loading && initialized_) throw Error("Simulation::archive: restore into a fresh Simulation");
+  if (!loading && !initialized_)
+    throw Error("Simulation::archive: nothing to save before initialize");
+  const StateArchive::Scope scope(ar, "simulation");
+  ar.field("next_quarter", next_);
+  if (next_ < 0 || next_ > scenario_.total_quarters())
+    ar.corrupt("next_quarter", "outside the scenario's quarters");
+  archive_world(ar, state_);
+  {
+    const StateArchive::Scope policies(ar, "policies");
+    policies_->archive(ar);
+  }
+  if (loading) {
+    initialized_ = true;
+    reserve_run_capacity(state_, scenario_);
+  }
 }
 
 void Simulation::run_phase(Phase phase) {

@@ -6,6 +6,7 @@
 
 #include "core/parallel.hpp"
 #include "core/random.hpp"
+#include "core/state_archive.hpp"
 #include "engine/metrics.hpp"
 #include "engine/state.hpp"
 #include "engine/wall_times.hpp"
@@ -42,6 +43,12 @@ class Simulation {
 
   /// The policy instruments and their ledgers.
   const PolicySet& policies() const { return *policies_; }
+
+  /// Saves the whole state between quarters (after initialize()), or
+  /// restores it in place of initialize(); the run then continues exactly
+  /// as the saved one would have. Random streams need no saving: they are
+  /// keyed by the seed and the draw's coordinates, not advanced.
+  void archive(StateArchive& ar);
 
   /// Wall time spent so far in each phase and in the metrics (output and
   /// total are the caller's to fill).

@@ -14,7 +14,7 @@ const std::vector<std::string>& verify_ignored_attributes() {
   // regardless, which is the point of verifying.
   static const std::vector<std::string> ignored = {"start_time",   "end_time", "threads",
                                                    "command_line", "hostname", "incubsim_version",
-                                                   "git_sha"};
+                                                   "resumed",      "git_sha"};
   return ignored;
 }
 

@@ -105,6 +105,63 @@ void AgentGraph::count_decaying_ties(TieType type, std::vector<std::int32_t>& pe
   }
 }
 
+namespace {
+
+struct SavedTie {
+  AgentGraph::Vertex a = 0;
+  AgentGraph::Vertex b = 0;
+  TieInfo info;
+};
+
+}  // namespace
+
+void AgentGraph::archive(StateArchive& ar) {
+  const StateArchive::Scope scope(ar, "graph");
+  std::vector<VertexInfo> vertices;
+  std::vector<SavedTie> ties;
+  std::vector<LineageKey> decay_keys;
+  std::vector<TieType> decay_types;
+  if (!ar.loading()) {
+    vertices.reserve(vertex_count());
+    for (std::size_t v = 0; v < vertex_count(); ++v) vertices.push_back(g_[v]);
+    ties.reserve(boost::num_edges(g_));
+    auto [it, end] = boost::edges(g_);
+    for (; it != end; ++it) {
+      ties.push_back({static_cast<Vertex>(boost::source(*it, g_)),
+                      static_cast<Vertex>(boost::target(*it, g_)), g_[*it]});
+    }
+    for (const auto& d : decaying_) {
+      decay_keys.push_back(d.pair_key);
+      decay_types.push_back(d.type);
+    }
+  }
+  ar.field("vertices", vertices);
+  ar.field("ties", ties);
+  ar.field("decay_keys", decay_keys);
+  ar.field("decay_types", decay_types);
+  ar.field("counts", counts_);
+  if (!ar.loading()) return;
+
+  if (decay_keys.size() != decay_types.size()) ar.corrupt("decay_keys", "length differs");
+  g_ = Graph();
+  g_.m_vertices.reserve(vertices.size());
+  for (const VertexInfo& v : vertices) boost::add_vertex(v, g_);
+  decaying_.assign(decay_keys.size(), DecayingTie{});
+  std::vector<std::uint8_t> bound(decaying_.size(), 0);
+  for (const SavedTie& t : ties) {
+    if (t.a >= vertices.size() || t.b >= vertices.size()) ar.corrupt("ties", "vertex out of range");
+    const Edge e = boost::add_edge(t.a, t.b, t.info, g_).first;
+    const std::int32_t slot = t.info.decay_slot;
+    if (slot < 0) continue;
+    const auto s = static_cast<std::size_t>(slot);
+    if (s >= decaying_.size() || bound[s]) ar.corrupt("ties", "bad decay slot");
+    bound[s] = 1;
+    decaying_[s] = {e, decay_keys[s], decay_types[s]};
+  }
+  for (const std::uint8_t b : bound)
+    if (!b) ar.corrupt("decay_keys", "a decaying tie has no edge");
+}
+
 std::string_view to_string(TieType t) {
   switch (t) {
     case TieType::tenancy: return "tenancy";

@@ -16,6 +16,7 @@
 #include "core/ids.hpp"
 #include "core/random.hpp"
 #include "core/schedule.hpp"
+#include "core/state_archive.hpp"
 
 namespace incubsim {
 
@@ -125,6 +126,12 @@ class AgentGraph {
   /// compact list (a phase that needs every agent's count would otherwise
   /// walk every adjacency list). `type` must decay.
   void count_decaying_ties(TieType type, std::vector<std::int32_t>& per_vertex) const;
+
+  /// Saves or restores the whole graph (checkpoints). Ties are saved in the
+  /// graph's edge order and re-added in it, which rebuilds every vertex's
+  /// adjacency list in the same order, so a restored run walks ties exactly
+  /// as the original would have.
+  void archive(StateArchive& ar);
 
  private:
   void forget_decaying(Edge e);

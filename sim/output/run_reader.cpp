@@ -4,6 +4,7 @@
 
 #include "core/errors.hpp"
 #include "output/h5.hpp"
+#include "output/provenance_attrs.hpp"
 #include "output/table_file.hpp"
 
 namespace incubsim::output {
@@ -21,6 +22,12 @@ std::string check_format(hid_t root, const std::string& path) {
                       "is a paired comparison (written by `incubsim compare`), not a run "
                       "file; `incubsim info` summarises it, and each of its runs can be "
                       "re-run with `incubsim run --seed` (seeds in /runs/seed)");
+  }
+  if (*format == "incubsim-checkpoint") {
+    throw FormatError(path,
+                      "is the checkpoint of an interrupted run, not its result; finish the run "
+                      "with `incubsim resume " +
+                          path + "`");
   }
   if (*format != kRunFormat) {
     throw FormatError(path, "not an incubsim result file: its format is '" + *format +
@@ -40,33 +47,6 @@ std::string check_format(hid_t root, const std::string& path) {
                                 ".x; upgrade incubsim");
   }
   return *version;
-}
-
-// Attributes added by later minor versions may be absent: they read as
-// defaults rather than failing.
-Provenance read_provenance(hid_t root) {
-  const auto text = [root](const char* name) {
-    return h5::read_string_attribute(root, name).value_or("");
-  };
-  const auto integer = [root](const char* name) {
-    return h5::read_int_attribute(root, name).value_or(0);
-  };
-  Provenance p;
-  p.format = text("format");
-  p.format_version = text("format_version");
-  p.incubsim_version = text("incubsim_version");
-  p.git_sha = text("git_sha");
-  p.seed = integer("seed");
-  p.threads = static_cast<int>(integer("threads"));
-  p.scenario = text("scenario");
-  p.scenario_name = text("scenario_name");
-  p.start_time = text("start_time");
-  p.end_time = text("end_time");
-  p.quarters = static_cast<std::int32_t>(integer("quarters"));
-  p.burn_in = static_cast<std::int32_t>(integer("burn_in"));
-  p.command_line = text("command_line");
-  p.hostname = text("hostname");
-  return p;
 }
 
 DatasetInfo describe_dataset(hid_t file, const std::string& path) {
@@ -91,7 +71,7 @@ RunFileInfo read_run_info(const std::filesystem::path& path) {
   const h5::File file = h5::open_file_read_only(name);
   RunFileInfo info;
   info.format_version = check_format(file.get(), name);
-  info.provenance = read_provenance(file.get());
+  info.provenance = read_provenance_attributes(file.get());
   for (const h5::ObjectEntry& entry : h5::list_objects(file.get())) {
     if (entry.type == H5O_TYPE_DATASET) {
       info.datasets.push_back(describe_dataset(file.get(), entry.path));

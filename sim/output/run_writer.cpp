@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <type_traits>
 #include <utility>
 
@@ -10,6 +11,7 @@
 #include "output/columns.hpp"
 #include "output/file_commit.hpp"
 #include "output/h5.hpp"
+#include "output/provenance_attrs.hpp"
 
 namespace incubsim::output {
 namespace {
@@ -29,6 +31,32 @@ constexpr std::size_t kTableChunkRows = 16384;
 template <class T>
 void append(const h5::Dataset& dataset, const std::vector<T>& rows) {
   h5::append_rows(dataset.get(), h5::TypeOf<T>::memory(), rows.data(), rows.size());
+}
+
+// Rows copied per read when checkpointing or restoring (bounded memory).
+constexpr hsize_t kCopyBlockRows = hsize_t{1} << 20;
+
+// Appends every row of `from` to `to` (1-D datasets of convertible types).
+void copy_rows(hid_t from, hid_t to) {
+  const h5::Type stored(H5Dget_type(from));
+  const h5::Type memory(H5Tget_native_type(stored.get(), H5T_DIR_ASCEND));
+  h5::check_id(memory.get(), from, "cannot read the type of " + h5::object_path(from));
+  const std::size_t width = H5Tget_size(memory.get());
+  const hsize_t rows = h5::row_count(from);
+  std::vector<unsigned char> block;
+  for (hsize_t first = 0; first < rows; first += kCopyBlockRows) {
+    const hsize_t n = std::min(kCopyBlockRows, rows - first);
+    block.resize(static_cast<std::size_t>(n) * width);
+    const h5::Space file_space(H5Dget_space(from));
+    h5::check_status(
+        H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &first, nullptr, &n, nullptr), from,
+        "cannot select rows");
+    const h5::Space memory_space(H5Screate_simple(1, &n, nullptr));
+    h5::check_status(H5Dread(from, memory.get(), memory_space.get(), file_space.get(), H5P_DEFAULT,
+                             block.data()),
+                     from, "cannot read " + h5::object_path(from));
+    h5::append_rows(to, memory.get(), block.data(), n);
+  }
 }
 
 }  // namespace
@@ -98,20 +126,9 @@ struct RunWriter::Impl {
   hid_t root() const { return file.get(); }
 
   void write_provenance(const Provenance& p) {
-    const hid_t r = root();
-    h5::write_attribute(r, "format", std::string_view(kRunFormat));
-    h5::write_attribute(r, "format_version", current_format_version());
-    h5::write_attribute(r, "incubsim_version", p.incubsim_version);
-    h5::write_attribute(r, "git_sha", p.git_sha);
-    h5::write_attribute(r, "seed", p.seed);
-    h5::write_attribute(r, "threads", static_cast<std::int32_t>(p.threads));
-    h5::write_attribute(r, "scenario", p.scenario);
-    h5::write_attribute(r, "scenario_name", p.scenario_name);
-    h5::write_attribute(r, "start_time", p.start_time.empty() ? utc_now_iso8601() : p.start_time);
-    h5::write_attribute(r, "quarters", p.quarters);
-    h5::write_attribute(r, "burn_in", p.burn_in);
-    h5::write_attribute(r, "command_line", p.command_line);
-    h5::write_attribute(r, "hostname", p.hostname);
+    h5::write_attribute(root(), "format", std::string_view(kRunFormat));
+    h5::write_attribute(root(), "format_version", current_format_version());
+    write_provenance_attributes(root(), p);
   }
 
   void create_timeseries() { create_series("/timeseries", std::move(metrics)); }
@@ -176,6 +193,20 @@ struct RunWriter::Impl {
                              "money amount or ratio; meaning depends on kind");
     ev_detail = event_column(g, "detail", h5::TypeOf<std::int32_t>::file(), "",
                              "small integer detail; meaning depends on kind");
+  }
+
+  // Every per-quarter column: each series' quarter and metric columns, then
+  // the events' columns.
+  std::vector<hid_t> row_columns() const {
+    std::vector<hid_t> out;
+    for (const Series& one : series) {
+      out.push_back(one.quarter_column.get());
+      for (const h5::Dataset& column : one.metric_columns) out.push_back(column.get());
+    }
+    for (const h5::Dataset* column : {&ev_quarter, &ev_phase, &ev_kind, &ev_actor_kind, &ev_actor,
+                                      &ev_target_kind, &ev_target, &ev_amount, &ev_detail})
+      out.push_back(column->get());
+    return out;
   }
 
   void flush_timeseries() {
@@ -343,6 +374,58 @@ void RunWriter::write_values(const std::string& group_path, const std::vector<Na
       h5::write_attribute(dataset.get(), "description", value.doc);
     }
   });
+}
+
+void RunWriter::save_rows(hid_t group) {
+  Impl& impl = open_impl("save_rows");
+  or_discard([&] {
+    impl.flush_timeseries();
+    impl.flush_events();
+  });
+  const h5::ErrorSilencer quiet;
+  for (const hid_t column : impl.row_columns()) {
+    const std::string path = h5::object_path(column).substr(1);  // relative to `group`
+    const auto slash = path.rfind('/');
+    const h5::Group parent = h5::open_or_create_group(group, path.substr(0, slash));
+    const h5::Type stored(H5Dget_type(column));
+    const h5::Type type = h5::copy_type(stored.get());
+    const h5::Dataset copy =
+        h5::create_column(parent.get(), path.substr(slash + 1), type.get(), kEventChunkRows);
+    copy_rows(column, copy.get());
+  }
+}
+
+void RunWriter::restore_rows(hid_t group, const std::string& file) {
+  Impl& impl = open_impl("restore_rows");
+  const h5::ErrorSilencer quiet;
+  std::optional<hsize_t> quarters;
+  std::optional<hsize_t> events;
+  const auto columns = impl.row_columns();
+  // Check every column before writing any, so a bad checkpoint leaves no
+  // half-restored file.
+  for (const hid_t column : columns) {
+    const std::string path = h5::object_path(column).substr(1);
+    if (!h5::exists(group, path))
+      throw FormatError(file, "the checkpoint has no saved rows for /" + path);
+    const h5::Dataset saved = h5::open_dataset(group, path);
+    const hsize_t rows = h5::row_count(saved.get());
+    // Series (timeseries, ledgers) have a row per recorded quarter.
+    auto& expected = path.rfind("events/", 0) == 0 ? events : quarters;
+    if (expected && *expected != rows)
+      throw FormatError(file, "saved rows of /" + path + " differ in length from the others");
+    expected = rows;
+  }
+  or_discard([&] {
+    for (const hid_t column : columns) {
+      const h5::Dataset saved = h5::open_dataset(group, h5::object_path(column).substr(1));
+      copy_rows(saved.get(), column);
+    }
+  });
+}
+
+void RunWriter::write_attribute(const std::string& name, const std::string& value) {
+  Impl& impl = open_impl("write_attribute");
+  or_discard([&] { h5::write_attribute(impl.root(), name, std::string_view(value)); });
 }
 
 void RunWriter::finish() {

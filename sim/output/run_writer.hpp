@@ -11,6 +11,8 @@
 // printed by the library. A call that fails after touching the file
 // discards the writer (temporary file removed; later calls throw Error), so
 // a half-written run can never be finished.
+#include <H5Ipublic.h>
+
 #include <filesystem>
 #include <memory>
 #include <span>
@@ -64,6 +66,20 @@ class RunWriter {
 
   /// Writes scalar measures as 0-d datasets in a group (e.g. "/network/measures").
   void write_values(const std::string& group_path, const std::vector<NamedValue>& values);
+
+  /// Checkpoints: copies every per-quarter row written so far (series and
+  /// events) into `group` of another file, at the same relative paths
+  /// ("timeseries/quarter"). Pending rows are flushed first.
+  void save_rows(hid_t group);
+
+  /// Appends the rows save_rows() copied, to a writer just created with the
+  /// same series, so a resumed run continues the file where the saved one
+  /// stopped. Throws FormatError naming `file` if a column is missing or the
+  /// columns differ in length.
+  void restore_rows(hid_t group, const std::string& file);
+
+  /// Adds a root attribute (e.g. the record of a resumed run).
+  void write_attribute(const std::string& name, const std::string& value);
 
   /// Flushes, writes end_time, closes and renames to the final path
   /// (replacing an existing file). Call once; afterwards, or after finish()

@@ -71,6 +71,10 @@ std::uint8_t round_mask(const std::vector<std::string>& names);
 /// incubator's counters; emits the matching event.
 void end_tenancy(WorldState& st, const PhaseContext& ctx, AgentId firm, bool graduated);
 
+/// Reserves firm columns and graph vertices for every agent the run is
+/// likely to create (after the funds exist), so growth copies nothing.
+void reserve_run_capacity(WorldState& st, const Scenario& sc);
+
 /// Rebuilds the ascending list of alive firms (after births or exits).
 void refresh_alive_firms(WorldState& st);
 

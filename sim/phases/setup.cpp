@@ -123,16 +123,7 @@ void make_firms(WorldState& st, const PhaseContext& ctx) {
   const auto& p = sc.firms;
   const auto& m = sc.market;
   const double rd_ref = p.founding_employees * m.wage * p.rd_share_pre_revenue;  // per quarter
-  // Room for every firm the run is likely to see (initial ones, founders
-  // each quarter, and half as many again for spin-offs and programmes), so
-  // the columns are not copied as they grow; untouched capacity costs
-  // address space, not memory. A run that outgrows it still works.
-  const auto expected_firms = static_cast<std::size_t>(
-      p.initial_count + 1.5 * p.founders_per_quarter * sc.total_quarters());
-  st.firms.reserve(expected_firms);
-  st.graph.reserve_vertices(expected_firms + static_cast<std::size_t>(2 * sc.researchers.count) +
-                            static_cast<std::size_t>(sc.incubators.count) + 4 * st.funds.size() +
-                            1024);
+  reserve_run_capacity(st, sc);
   for (int i = 0; i < p.initial_count; ++i) {
     const LineageKey key =
         lineage_key(AgentKind::firm, kSetupQuarter, kRoot, static_cast<std::uint64_t>(i));
@@ -211,6 +202,19 @@ void run_setup(WorldState& st, const PhaseContext& ctx) {
   make_affiliations(st, ctx);
   make_firms(st, ctx);
   place_initial_tenants(st, ctx);
+}
+
+void reserve_run_capacity(WorldState& st, const Scenario& sc) {
+  // Room for every firm the run is likely to see (initial ones, founders
+  // each quarter, and half as many again for spin-offs and programmes), so
+  // the columns are not copied as they grow; untouched capacity costs
+  // address space, not memory. A run that outgrows it still works.
+  const auto expected_firms = static_cast<std::size_t>(
+      sc.firms.initial_count + 1.5 * sc.firms.founders_per_quarter * sc.total_quarters());
+  st.firms.reserve(expected_firms);
+  st.graph.reserve_vertices(expected_firms + static_cast<std::size_t>(2 * sc.researchers.count) +
+                            static_cast<std::size_t>(sc.incubators.count) + 4 * st.funds.size() +
+                            1024);
 }
 
 }  // namespace incubsim

@@ -92,6 +92,20 @@ class GuidanceFund final : public Instrument {
     row.push_back(public_distributions_);
   }
 
+  void archive_state(StateArchive& ar) override {
+    Instrument::archive_state(ar);
+    ar.field("funds", funds_);
+    ar.field("launched", launched_);
+    ar.field("deals", deals_);
+    ar.field("deals_total", deals_total_);
+    ar.field("active_funds", active_funds_);
+    ar.field("public", public_);
+    ar.field("committed", committed_);
+    ar.field("invested", invested_);
+    ar.field("invested_total", invested_total_);
+    ar.field("public_distributions", public_distributions_);
+  }
+
  private:
   void launch(WorldState& st, const PhaseContext& ctx) {
     const auto& sc = ctx.scenario();

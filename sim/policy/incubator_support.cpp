@@ -109,6 +109,23 @@ class IncubatorSupport final : public Instrument {
     row.push_back(spend_subsidies_);
   }
 
+  void archive_state(StateArchive& ar) override {
+    Instrument::archive_state(ar);
+    ar.field("tiers", tiers_);
+    ar.field("benefited", benefited_);
+    ar.field("places", places_);
+    ar.field("conversions", conversions_);
+    ar.field("awards", awards_);
+    ar.field("subsidised", subsidised_);
+    ar.field("subsidised_tenants", subsidised_tenants_);
+    ar.field("capacity", capacity_);
+    ar.field("professional", professional_);
+    ar.field("spend_places", spend_places_);
+    ar.field("spend_conversions", spend_conversions_);
+    ar.field("spend_awards", spend_awards_);
+    ar.field("spend_subsidies", spend_subsidies_);
+  }
+
  private:
   /// places_per_year new places (integer part, plus one with the fractional
   /// probability), as many as the budget pays, spread by largest remainder

@@ -171,6 +171,23 @@ class IndexLoans final : public Instrument {
     row.push_back(bank_losses_);
   }
 
+  void archive_state(StateArchive& ar) override {
+    Instrument::archive_state(ar);
+    ar.field("candidates", candidates_);
+    ar.field("borrowers", borrowers_);
+    ar.field("outstanding", outstanding_);
+    ar.field("bank_losses", bank_losses_);
+    ar.field("applicants", applicants_);
+    ar.field("eligible", eligible_);
+    ar.field("issued", issued_);
+    ar.field("defaults", defaults_);
+    ar.field("lent", lent_);
+    ar.field("interest", interest_);
+    ar.field("subsidy", subsidy_);
+    ar.field("repaid", repaid_);
+    ar.field("written_off", written_off_);
+  }
+
  private:
   struct Candidate {
     double score;

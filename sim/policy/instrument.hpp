@@ -53,6 +53,13 @@ class Instrument {
   /// Values of extra_columns() for the quarter just run.
   virtual void extra_values(std::vector<double>&) const {}
 
+  /// Saves or restores everything the instrument carries between quarters
+  /// (checkpoints). Overrides archive their own members after calling this.
+  virtual void archive_state(StateArchive& ar) {
+    const StateArchive::Scope scope(ar, "ledger");
+    ledger_.archive(ar);
+  }
+
  protected:
   /// Stream purpose of this instrument's draw `n` (keeps instruments' draws
   /// apart from each other and from the core model's).

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "core/schedule.hpp"
+#include "core/state_archive.hpp"
 
 namespace incubsim {
 
@@ -31,6 +32,15 @@ class Ledger {
   double total_spend() const { return total_spend_; }
   std::int64_t quarter_beneficiaries() const { return quarter_beneficiaries_; }
   std::int64_t total_beneficiaries() const { return total_beneficiaries_; }
+
+  /// Saves or restores the account (checkpoints; the budget is the scenario's).
+  void archive(StateArchive& ar) {
+    ar.field("quarter_spend", quarter_spend_);
+    ar.field("year_spend", year_spend_);
+    ar.field("total_spend", total_spend_);
+    ar.field("quarter_beneficiaries", quarter_beneficiaries_);
+    ar.field("total_beneficiaries", total_beneficiaries_);
+  }
 
  private:
   double budget_per_year_;

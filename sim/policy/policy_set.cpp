@@ -1,5 +1,6 @@
 #include "policy/policy_set.hpp"
 
+#include "core/errors.hpp"
 #include "phases/context.hpp"
 #include "policy/instruments.hpp"
 
@@ -25,6 +26,15 @@ void PolicySet::set_transfer_liability_override(std::unique_ptr<TransferLiabilit
 void PolicySet::initialize(WorldState& state, const PhaseContext& ctx) {
   for (auto& i : instruments_)
     if (i->enabled()) i->initialize(state, ctx);
+}
+
+void PolicySet::archive(StateArchive& ar) {
+  if (override_) throw Error("a run whose transfer policy was replaced cannot be checkpointed");
+  ar.field("quarter", quarter_);
+  for (auto& i : instruments_) {
+    const StateArchive::Scope scope(ar, i->name());
+    i->archive_state(ar);
+  }
 }
 
 void PolicySet::start_quarter(Quarter q) {

@@ -48,6 +48,10 @@ class PolicySet {
 
   const std::vector<std::unique_ptr<Instrument>>& instruments() const { return instruments_; }
 
+  /// Saves or restores every instrument's state (checkpoints). Throws Error
+  /// when a replaced transfer policy is installed: its state is not ours.
+  void archive(StateArchive& ar);
+
  private:
   const Scenario& scenario_;
   std::vector<std::unique_ptr<Instrument>> instruments_;

@@ -129,6 +129,19 @@ class ProjectGrants final : public Instrument {
     row.push_back(grants_ > 0 ? winner_quality_ / static_cast<double>(grants_) : nan);
   }
 
+  void archive_state(StateArchive& ar) override {
+    Instrument::archive_state(ar);
+    ar.field("review", review_);
+    ar.field("applicants", applicants_);
+    ar.field("eligible", eligible_);
+    ar.field("applications", applications_);
+    ar.field("grants", grants_);
+    ar.field("unfunded", unfunded_);
+    ar.field("awarded", awarded_);
+    ar.field("applicant_quality", applicant_quality_);
+    ar.field("winner_quality", winner_quality_);
+  }
+
  private:
   struct Review {
     double score = 0.0;

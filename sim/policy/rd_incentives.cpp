@@ -79,6 +79,20 @@ class RdIncentives final : public Instrument {
     row.push_back(static_cast<double>(raised_));
   }
 
+  void archive_state(StateArchive& ar) override {
+    Instrument::archive_state(ar);
+    ar.field("benefited", benefited_);
+    ar.field("newly_certified", newly_certified_);
+    ar.field("awards", awards_);
+    ar.field("benefiting", benefiting_);
+    ar.field("raised", raised_);
+    ar.field("claimed", claimed_);
+    ar.field("rate_part", rate_part_);
+    ar.field("deduction_part", deduction_part_);
+    ar.field("paid", paid_);
+    ar.field("award_amount", award_amount_);
+  }
+
  private:
   /// Tax forgone on this quarter's profit of every certified firm, in id
   /// order until the year's budget runs out.

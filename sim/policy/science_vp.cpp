@@ -97,6 +97,18 @@ class ScienceVp final : public Instrument {
     row.push_back(static_cast<double>(unfunded_));
   }
 
+  void archive_state(StateArchive& ar) override {
+    Instrument::archive_state(ar);
+    ar.field("running", running_);
+    ar.field("academics", academics_);
+    ar.field("hosts", hosts_);
+    ar.field("started", started_);
+    ar.field("ended", ended_);
+    ar.field("paid_for", paid_for_);
+    ar.field("unmatched", unmatched_);
+    ar.field("unfunded", unfunded_);
+  }
+
  private:
   /// Most secondments that may run at once: what a year's budget pays.
   std::size_t max_running() const {

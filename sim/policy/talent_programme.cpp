@@ -108,6 +108,15 @@ class TalentProgramme final : public Instrument {
     row.push_back(static_cast<double>(ungranted_));
   }
 
+  void archive_state(StateArchive& ar) override {
+    Instrument::archive_state(ar);
+    ar.field("founders", founders_);
+    ar.field("researchers", researchers_);
+    ar.field("ungranted", ungranted_);
+    ar.field("founder_grants", founder_grants_);
+    ar.field("researcher_grants", researcher_grants_);
+  }
+
  private:
   /// A grant of `amount` if the year's budget pays it in full, else none.
   double pay(double amount) {

@@ -138,6 +138,25 @@ class TechTransferInsurance final : public Instrument, public TransferLiabilityP
     row.push_back(static_cast<double>(std::count(pilot_.begin(), pilot_.end(), 1)));
   }
 
+  void archive_state(StateArchive& ar) override {
+    Instrument::archive_state(ar);
+    ar.field("pilot", pilot_);
+    ar.field("quarter", quarter_);
+    ar.field("subsidy_open", subsidy_open_);
+    ar.field("reserve", reserve_);
+    ar.field("insured", insured_);
+    ar.field("uninsured", uninsured_);
+    ar.field("claims_count", claims_count_);
+    ar.field("total_insured", total_insured_);
+    ar.field("premiums", premiums_);
+    ar.field("subsidy", subsidy_);
+    ar.field("claims", claims_);
+    ar.field("total_premiums", total_premiums_);
+    ar.field("total_claims", total_claims_);
+    ar.field("insured_quality", insured_quality_);
+    ar.field("uninsured_quality", uninsured_quality_);
+  }
+
  private:
   bool offered(AgentId institution) const {
     if (!active(quarter_)) return false;

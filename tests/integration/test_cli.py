@@ -24,7 +24,9 @@ from incubsim_testlib import (RERUN_VOLATILE_ATTRIBUTES, assert_same_datasets, f
 EXIT_OK, EXIT_MISMATCH, EXIT_INVALID, EXIT_IO, EXIT_INTERRUPTED = 0, 1, 2, 3, 5
 
 SUBCOMMANDS = {
-    "run": ["--set", "--output", "--seed", "--threads", "--quarters", "--quiet", "scenario"],
+    "run": ["--set", "--output", "--seed", "--threads", "--quarters", "--quiet", "scenario",
+            "--checkpoint-every", "--checkpoint"],
+    "resume": ["--output", "--threads", "--checkpoint-every", "checkpoint"],
     "check": ["--set", "scenario"],
     "info": ["file"],
     "verify": ["--threads", "--quiet", "file"],
@@ -547,7 +549,8 @@ def test_interrupted_run_removes_its_temporary_file(long_run, tmp_path, sig):
     assert p.returncode == EXIT_INTERRUPTED, err
     assert "stopped by a signal" in (err if isinstance(err, str) else err.decode())
     assert not (tmp_path / "long.h5").exists()
-    assert list(tmp_path.iterdir()) == [], "an interrupted run left its temporary file"
+    # The temporary file is gone; the checkpoint to resume from is all that is left.
+    assert [x.name for x in tmp_path.iterdir()] == ["long.h5.ckpt.h5"]
 
 
 def _run_with_file_size_limit(incubsim, cwd: Path, limit_bytes: int) -> subprocess.CompletedProcess:
