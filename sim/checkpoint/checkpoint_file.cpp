@@ -42,6 +42,7 @@ void write_header(hid_t root, const Header& h) {
   output::write_provenance_attributes(root, h.provenance);
   h5::write_attribute(root, "output", h.output.string());
   h5::write_attribute(root, "next_quarter", static_cast<std::int64_t>(h.next_quarter));
+  h5::write_attribute(root, "next_phase", h.next_phase);
   h5::write_attribute(root, "reason", h.reason);
   h5::write_attribute(root, "written", output::utc_now_iso8601());
   h5::write_attribute(root, "resumed", h.resumed);
@@ -126,6 +127,7 @@ Header read_header(const std::filesystem::path& path) {
   h.provenance = output::read_provenance_attributes(root);
   h.output = text("output");
   h.next_quarter = static_cast<Quarter>(h5::read_int_attribute(root, "next_quarter").value_or(-1));
+  h.next_phase = text("next_phase");
   h.reason = text("reason");
   h.written = text("written");
   h.resumed = text("resumed");

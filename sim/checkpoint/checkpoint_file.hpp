@@ -27,7 +27,8 @@ std::filesystem::path default_path(const std::filesystem::path& output);
 struct Header {
   output::Provenance provenance;  // of the run being checkpointed
   std::filesystem::path output;   // the result file it will write (absolute)
-  Quarter next_quarter = 0;       // first quarter a resume runs
+  Quarter next_quarter = 0;       // quarter a resume runs or continues
+  std::string next_phase;         // its phase a resume runs first
   std::string reason;             // "periodic" or "signal"
   std::string written;            // UTC time the checkpoint was written
   std::string resumed;            // earlier resumes of this run, "; "-separated ("" if none)

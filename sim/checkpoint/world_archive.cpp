@@ -21,10 +21,18 @@ void archive_world(StateArchive& ar, WorldState& st) {
   ar.field("events", st.events);
   ar.field("flows", st.flows);
   ar.field("network", st.network);
-  // Who is alive, as the last refresh saw it: phases read these lists, and
-  // a list rebuilt from statuses could differ from a stale one.
+  // Scratch buffers too: a checkpoint may fall between two phases of a
+  // quarter, and a later phase may read what an earlier one left there (who
+  // is alive as of the last refresh, decision flags). Only the network
+  // measures' index is built and used within one phase.
+  const StateArchive::Scope scratch(ar, "scratch");
   ar.field("alive_firms", st.scratch.alive_firms);
   ar.field("firms_by_sector", st.scratch.firms_by_sector);
+  ar.field("flags", st.scratch.flags);
+  ar.field("values", st.scratch.values);
+  ar.field("active_vertices", st.scratch.active_vertices);
+  ar.field("tie_ends", st.scratch.tie_ends);
+  ar.field("vertex_counts", st.scratch.vertex_counts);
 }
 
 }  // namespace incubsim

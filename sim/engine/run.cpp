@@ -65,8 +65,16 @@ void save_checkpoint(const LoopSetup& setup, const char* reason, Simulation& sim
                      output::RunWriter& writer, const RunSummary& summary) {
   checkpoint::Header header = setup.header;
   header.next_quarter = sim.next_quarter();
+  header.next_phase = std::string(to_string(sim.next_phase()));
   header.reason = reason;
   checkpoint::write(setup.checkpoint, header, sim, writer, summary);
+}
+
+std::string stopped_message(const LoopSetup& setup, const output::RunWriter& writer,
+                            const std::string& where) {
+  return "stopped by a signal " + where + "; checkpoint written to " + setup.checkpoint.string() +
+         ": continue with `incubsim resume " + setup.checkpoint.string() + "`; " +
+         writer.final_path().string() + " was not written";
 }
 
 void remove_quietly(const std::filesystem::path& path) {
@@ -87,7 +95,19 @@ RunSummary run_quarters(const LoopSetup& setup, Simulation& sim, output::RunWrit
   const int every = setup.header.checkpoint_every;
   while (!sim.finished()) {
     const Quarter q = sim.next_quarter();
-    const MetricRow& row = sim.step();
+    const MetricRow* done = nullptr;
+    while (done == nullptr) {
+      const Phase phase = sim.next_phase();
+      done = sim.step_phase();
+      if (setup.observer) setup.observer->on_phase(q, phase);
+      if (done == nullptr && setup.stop && setup.stop->load()) {
+        save_checkpoint(setup, "signal", sim, writer, summary);
+        throw Interrupted(stopped_message(setup, writer,
+                                          "in quarter " + std::to_string(q) + " after its " +
+                                              std::string(to_string(phase)) + " phase"));
+      }
+    }
+    const MetricRow& row = *done;
     if (sim.last_quarter_recorded()) {
       const ScopedWallTime timer(output_seconds);
       writer.append_quarter(q, row);
@@ -104,10 +124,7 @@ RunSummary run_quarters(const LoopSetup& setup, Simulation& sim, output::RunWrit
     if (setup.observer) setup.observer->on_quarter(q + 1, total);
     if (setup.stop && setup.stop->load()) {
       save_checkpoint(setup, "signal", sim, writer, summary);
-      throw Interrupted("stopped by a signal after quarter " + std::to_string(q) +
-                        "; checkpoint written to " + setup.checkpoint.string() +
-                        ": continue with `incubsim resume " + setup.checkpoint.string() + "`; " +
-                        writer.final_path().string() + " was not written");
+      throw Interrupted(stopped_message(setup, writer, "after quarter " + std::to_string(q)));
     }
     if (every > 0 && (q + 1) % every == 0 && !sim.finished()) {
       const ScopedWallTime timer(output_seconds);
@@ -191,8 +208,9 @@ RunSummary resume_from_checkpoint(const ResumeRequest& request, RunObserver* obs
   // Which quarters were run where is provenance; the data do not depend on it.
   std::string& record = setup.header.resumed;
   record += std::string(record.empty() ? "" : "; ") + "at quarter " +
-            std::to_string(sim.next_quarter()) + " on " + output::host_name() + " at " +
-            output::utc_now_iso8601() + " with " + std::to_string(request.threads) + " thread(s)";
+            std::to_string(sim.next_quarter()) + " (" + std::string(to_string(sim.next_phase())) +
+            " phase) on " + output::host_name() + " at " + output::utc_now_iso8601() + " with " +
+            std::to_string(request.threads) + " thread(s)";
   writer.write_attribute("resumed", record);
   double output_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - setup.start).count();

@@ -21,9 +21,9 @@ struct RunRequest {
   int threads = 1;
   std::filesystem::path output;
   std::string command_line;
-  /// Set (e.g. by a signal handler) to stop at the end of the current
-  /// quarter: run_to_file then writes a checkpoint, throws Interrupted and
-  /// leaves no file at the output path.
+  /// Set (e.g. by a signal handler) to stop after the current phase:
+  /// run_to_file then writes a checkpoint, throws Interrupted and leaves no
+  /// file at the output path.
   const std::atomic<bool>* stop = nullptr;
   /// Write a checkpoint every this many simulated quarters (0: only when
   /// stopped). Finishing removes it.
@@ -52,6 +52,8 @@ class RunObserver {
   virtual ~RunObserver() = default;
   /// After each simulated quarter (burn-in included): `done` of `total`.
   virtual void on_quarter(int done, int total) = 0;
+  /// After each phase of quarter `q`.
+  virtual void on_phase(Quarter /*q*/, Phase /*phase*/) {}
 };
 
 struct RunSummary {

@@ -40,8 +40,10 @@ void Simulation::archive(StateArchive& ar) {
     throw Error("Simulation::archive: nothing to save before initialize");
   const StateArchive::Scope scope(ar, "simulation");
   ar.field("next_quarter", next_);
+  ar.field("phase_cursor", phase_cursor_);
   if (next_ < 0 || next_ > scenario_.total_quarters())
     ar.corrupt("next_quarter", "outside the scenario's quarters");
+  if (phase_cursor_ >= kQuarterSchedule.size()) ar.corrupt("phase_cursor", "out of range");
   archive_world(ar, state_);
   {
     const StateArchive::Scope policies(ar, "policies");
@@ -64,19 +66,30 @@ void Simulation::run_phase(Phase phase) {
 }
 
 const MetricRow& Simulation::step() {
+  const MetricRow* row = nullptr;
+  while (row == nullptr) row = step_phase();
+  return *row;
+}
+
+const MetricRow* Simulation::step_phase() {
   if (!initialized_) throw Error("Simulation::step called before initialize");
   if (finished()) throw Error("Simulation::step called after the last quarter");
-  state_.flows = QuarterFlows{};
-  state_.events.clear();
-  policies_->start_quarter(next_);
+  if (phase_cursor_ == 0) {
+    state_.flows = QuarterFlows{};
+    state_.events.clear();
+    policies_->start_quarter(next_);
+  }
+  const Phase phase = kQuarterSchedule[phase_cursor_];
+  executor_.run([&] { run_phase(phase); });
+  if (++phase_cursor_ < kQuarterSchedule.size()) return nullptr;
   executor_.run([&] {
-    for (const Phase phase : kQuarterSchedule) run_phase(phase);
     state_.flows.policy_spend = policies_->quarter_spend();
     const ScopedWallTime timer(times_.metrics);
     last_ = compute_metrics(state_);
   });
+  phase_cursor_ = 0;
   ++next_;
-  return last_;
+  return &last_;
 }
 
 }  // namespace incubsim

@@ -22,11 +22,19 @@ class Simulation {
 
   /// Builds the initial population. Must be called once before step().
   void initialize();
-  /// Runs the next quarter's phases and returns its metrics.
+  /// Runs the rest of the next quarter's phases and returns its metrics.
   const MetricRow& step();
+  /// Runs one phase of the next quarter (opening the quarter first if none
+  /// is in progress). Returns the quarter's metrics after its last phase,
+  /// nullptr before: a run can stop between phases and be checkpointed.
+  const MetricRow* step_phase();
 
-  /// Quarter step() runs next (0 after initialize()).
+  /// Quarter step() runs or continues next (0 after initialize()).
   Quarter next_quarter() const { return next_; }
+  /// Whether some of next_quarter()'s phases have run.
+  bool quarter_in_progress() const { return phase_cursor_ > 0; }
+  /// The phase step_phase() runs next.
+  Phase next_phase() const { return kQuarterSchedule[phase_cursor_]; }
   bool finished() const { return next_ >= scenario_.total_quarters(); }
   /// Whether the quarter just run is recorded (past burn-in).
   bool last_quarter_recorded() const { return next_ - 1 >= scenario_.simulation.burn_in; }
@@ -44,7 +52,7 @@ class Simulation {
   /// The policy instruments and their ledgers.
   const PolicySet& policies() const { return *policies_; }
 
-  /// Saves the whole state between quarters (after initialize()), or
+  /// Saves the whole state between phases (after initialize()), or
   /// restores it in place of initialize(); the run then continues exactly
   /// as the saved one would have. Random streams need no saving: they are
   /// keyed by the seed and the draw's coordinates, not advanced.
@@ -63,6 +71,7 @@ class Simulation {
   WorldState state_;
   std::unique_ptr<PolicySet> policies_;
   Quarter next_ = 0;
+  std::size_t phase_cursor_ = 0;  // index in kQuarterSchedule of next_'s next phase
   bool initialized_ = false;
   MetricRow last_{};
   WallTimes times_;

@@ -59,6 +59,22 @@ class StopAfter final : public RunObserver {
   int quarter_;
 };
 
+// Sets the stop flag after one phase of one quarter.
+class StopAfterPhase final : public RunObserver {
+ public:
+  StopAfterPhase(std::atomic<bool>& flag, Quarter quarter, Phase phase)
+      : flag_(flag), quarter_(quarter), phase_(phase) {}
+  void on_quarter(int, int) override {}
+  void on_phase(Quarter q, Phase phase) override {
+    if (q == quarter_ && phase == phase_) flag_ = true;
+  }
+
+ private:
+  std::atomic<bool>& flag_;
+  Quarter quarter_;
+  Phase phase_;
+};
+
 std::string describe(const std::vector<output::DatasetDifference>& diffs) {
   std::string s;
   for (const auto& d : diffs) s += d.path + ": " + d.what + "\n";
@@ -115,6 +131,31 @@ TEST_F(CheckpointResume, StoppedRunsResumeBitIdenticalAtSeveralQuarters) {
       EXPECT_TRUE(diffs.empty()) << describe(diffs);
       EXPECT_EQ(dir.entries(), std::vector<std::string>{"run.h5"});
     }
+  }
+}
+
+TEST_F(CheckpointResume, StoppedBetweenAnyTwoPhasesResumesBitIdentical) {
+  // Quarter 4: every instrument is active, so each phase and each policy
+  // hook has state half-way through the quarter.
+  for (std::size_t k = 0; k + 1 < kQuarterSchedule.size(); ++k) {
+    const Phase phase = kQuarterSchedule[k];
+    SCOPED_TRACE(std::string("stopped after the ") + std::string(to_string(phase)) + " phase");
+    ScratchDir dir;
+    std::atomic<bool> stop{false};
+    StopAfterPhase observer(stop, 4, phase);
+    RunRequest r = request_for(*sc_, dir / "run.h5", 2);
+    r.stop = &stop;
+    EXPECT_THROW(run_to_file(r, &observer), Interrupted);
+    const auto ckpt = checkpoint::default_path(r.output);
+    const auto header = checkpoint::read_header(ckpt);
+    EXPECT_EQ(header.next_quarter, 4);
+    EXPECT_EQ(header.next_phase, to_string(kQuarterSchedule[k + 1]));
+    ResumeRequest resume;
+    resume.checkpoint = ckpt;
+    resume.threads = 1;
+    resume_from_checkpoint(resume);
+    const auto diffs = output::compare_runs(*reference_, r.output, verify_ignored_attributes());
+    EXPECT_TRUE(diffs.empty()) << describe(diffs);
   }
 }
 
