@@ -42,6 +42,7 @@ int run(const RunArgs& a, const Context& ctx) {
   request.output = a.output.empty() ? default_output(a.scenario) : a.output;
   request.command_line = ctx.command_line;
   request.stop = &install_stop_handlers();
+  request.checkpoint_on_stop = true;
   request.checkpoint_every = a.checkpoint_every;
   request.checkpoint = a.checkpoint;
   RunSummary summary;

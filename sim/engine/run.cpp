@@ -47,6 +47,7 @@ namespace {
 struct LoopSetup {
   checkpoint::Header header;  // provenance, output, resume record, interval
   std::filesystem::path checkpoint;
+  bool checkpoint_on_stop = true;
   const std::atomic<bool>* stop = nullptr;
   RunObserver* observer = nullptr;
   std::chrono::steady_clock::time_point start;
@@ -70,11 +71,16 @@ void save_checkpoint(const LoopSetup& setup, const char* reason, Simulation& sim
   checkpoint::write(setup.checkpoint, header, sim, writer, summary);
 }
 
-std::string stopped_message(const LoopSetup& setup, const output::RunWriter& writer,
-                            const std::string& where) {
-  return "stopped by a signal " + where + "; checkpoint written to " + setup.checkpoint.string() +
-         ": continue with `incubsim resume " + setup.checkpoint.string() + "`; " +
-         writer.final_path().string() + " was not written";
+// Saves a checkpoint if the run keeps one when stopped, and says so.
+Interrupted stopped(const LoopSetup& setup, Simulation& sim, output::RunWriter& writer,
+                    const RunSummary& summary, const std::string& where) {
+  const std::string not_written = writer.final_path().string() + " was not written";
+  if (!setup.checkpoint_on_stop)
+    return Interrupted("stopped by a signal " + where + "; " + not_written);
+  save_checkpoint(setup, "signal", sim, writer, summary);
+  return Interrupted("stopped by a signal " + where + "; checkpoint written to " +
+                     setup.checkpoint.string() + ": continue with `incubsim resume " +
+                     setup.checkpoint.string() + "`; " + not_written);
 }
 
 void remove_quietly(const std::filesystem::path& path) {
@@ -101,10 +107,9 @@ RunSummary run_quarters(const LoopSetup& setup, Simulation& sim, output::RunWrit
       done = sim.step_phase();
       if (setup.observer) setup.observer->on_phase(q, phase);
       if (done == nullptr && setup.stop && setup.stop->load()) {
-        save_checkpoint(setup, "signal", sim, writer, summary);
-        throw Interrupted(stopped_message(setup, writer,
-                                          "in quarter " + std::to_string(q) + " after its " +
-                                              std::string(to_string(phase)) + " phase"));
+        throw stopped(setup, sim, writer, summary,
+                      "in quarter " + std::to_string(q) + " after its " +
+                          std::string(to_string(phase)) + " phase");
       }
     }
     const MetricRow& row = *done;
@@ -123,8 +128,7 @@ RunSummary run_quarters(const LoopSetup& setup, Simulation& sim, output::RunWrit
     }
     if (setup.observer) setup.observer->on_quarter(q + 1, total);
     if (setup.stop && setup.stop->load()) {
-      save_checkpoint(setup, "signal", sim, writer, summary);
-      throw Interrupted(stopped_message(setup, writer, "after quarter " + std::to_string(q)));
+      throw stopped(setup, sim, writer, summary, "after quarter " + std::to_string(q));
     }
     if (every > 0 && (q + 1) % every == 0 && !sim.finished()) {
       const ScopedWallTime timer(output_seconds);
@@ -156,6 +160,7 @@ RunSummary run_to_file(const RunRequest& request, RunObserver* observer) {
   setup.header.provenance = provenance(request);
   setup.header.output = std::filesystem::absolute(request.output);
   setup.header.checkpoint_every = request.checkpoint_every;
+  setup.checkpoint_on_stop = request.checkpoint_on_stop;
   setup.checkpoint =
       request.checkpoint.empty() ? checkpoint::default_path(request.output) : request.checkpoint;
   setup.stop = request.stop;

@@ -22,11 +22,14 @@ struct RunRequest {
   std::filesystem::path output;
   std::string command_line;
   /// Set (e.g. by a signal handler) to stop after the current phase:
-  /// run_to_file then writes a checkpoint, throws Interrupted and leaves no
-  /// file at the output path.
+  /// run_to_file then throws Interrupted and leaves no file at the output
+  /// path (but a checkpoint if checkpoint_on_stop).
   const std::atomic<bool>* stop = nullptr;
-  /// Write a checkpoint every this many simulated quarters (0: only when
-  /// stopped). Finishing removes it.
+  /// Write a checkpoint when stopped (`incubsim run`); without it a stopped
+  /// run leaves nothing (runs of sweeps and verify, which rerun instead).
+  bool checkpoint_on_stop = false;
+  /// Write a checkpoint every this many simulated quarters (0: none).
+  /// Finishing removes it.
   int checkpoint_every = 0;
   /// Default: checkpoint::default_path(output), `OUT.h5.ckpt.h5`.
   std::filesystem::path checkpoint;

@@ -43,6 +43,7 @@ RunRequest request_for(const Scenario& sc, const std::filesystem::path& out, int
   r.scenario_name = "checkpoint test";
   r.threads = threads;
   r.output = out;
+  r.checkpoint_on_stop = true;
   return r;
 }
 
@@ -287,6 +288,22 @@ TEST_F(CheckpointResume, AFieldLaidOutDifferentlyIsRefusedNotMisread) {
   }
   EXPECT_FALSE(std::filesystem::exists(dir / "run.h5"));
   EXPECT_TRUE(std::filesystem::exists(ckpt)) << "a failed resume must keep the checkpoint";
+}
+
+TEST(CheckpointFile, RunsThatRerunInsteadLeaveNothingWhenStopped) {
+  // Sweep runs and verify's reruns: a stop leaves no checkpoint behind.
+  ScratchDir dir;
+  std::atomic<bool> stop{true};
+  RunRequest r = request_for(testing::small_scenario(4), dir / "run.h5", 1);
+  r.checkpoint_on_stop = false;
+  r.stop = &stop;
+  try {
+    run_to_file(r);
+    FAIL() << "no error";
+  } catch (const Interrupted& e) {
+    EXPECT_EQ(std::string(e.what()).find("checkpoint"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(dir.entries(), std::vector<std::string>{});
 }
 
 TEST(CheckpointFile, UnwritableCheckpointIsAnIoErrorNamingThePath) {
