@@ -68,7 +68,19 @@ void save_checkpoint(const LoopSetup& setup, const char* reason, Simulation& sim
   header.next_quarter = sim.next_quarter();
   header.next_phase = std::string(to_string(sim.next_phase()));
   header.reason = reason;
-  checkpoint::write(setup.checkpoint, header, sim, writer, summary);
+  try {
+    checkpoint::write(setup.checkpoint, header, sim, writer, summary);
+  } catch (const IoError& e) {
+    std::error_code ec;
+    if (!std::filesystem::exists(setup.checkpoint, ec)) throw;
+    // The previous checkpoint was left untouched: say it is still usable.
+    std::string what = e.what();
+    if (what.rfind(e.path() + ": ", 0) == 0) what.erase(0, e.path().size() + 2);
+    throw IoError(e.path(), what +
+                                "; the previous checkpoint is intact: once there is room, "
+                                "continue with `incubsim resume " +
+                                setup.checkpoint.string() + "`");
+  }
 }
 
 // Saves a checkpoint if the run keeps one when stopped, and says so.

@@ -9,7 +9,7 @@ namespace incubsim::output {
 /// ignore, the major version for changes that break readers.
 inline constexpr const char* kRunFormat = "incubsim-run";
 inline constexpr int kRunFormatMajor = 1;
-inline constexpr int kRunFormatMinor = 0;
+inline constexpr int kRunFormatMinor = 1;
 
 struct Provenance {
   std::string format = kRunFormat;

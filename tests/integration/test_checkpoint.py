@@ -18,8 +18,8 @@ from incubsim_testlib import RERUN_VOLATILE_ATTRIBUTES, assert_same_datasets, re
 EXIT_INVALID, EXIT_IO, EXIT_INTERRUPTED = 2, 3, 5
 
 # A few seconds on one thread: long enough to interrupt in the middle.
-SCENARIO = ["--quarters", "40", "--set", "firms.initial_count=20000",
-            "--set", "researchers.count=12000"]
+SCENARIO = ["--quarters", "60", "--set", "firms.initial_count=60000",
+            "--set", "researchers.count=40000"]
 
 
 @pytest.fixture(scope="module")
@@ -129,3 +129,43 @@ def test_unwritable_checkpoint_is_a_file_error_and_leaves_nothing(incubsim, tmp_
                  tmp_path / "no" / "dir" / "c.h5", "-o", "out.h5", cwd=tmp_path, expect=EXIT_IO)
     assert "c.h5" in r.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+# --- a full disk (a real small filesystem) -------------------------------------
+
+@pytest.fixture
+def small_fs(tmp_path):
+    """A 3 MiB tmpfs (needs root, as CI has); skipped where mounting is refused."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    p = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here ({p.stderr.strip()}); the file-size "
+                    "limit tests in test_cli.py cover write failures")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+def test_full_disk_names_the_file_and_leaves_nothing(incubsim, small_fs):
+    r = incubsim("run", "-q", *SCENARIO, "-o", "out.h5", cwd=small_fs, expect=EXIT_IO)
+    assert "out.h5" in r.stderr and "No space left on device" in r.stderr, r.stderr
+    assert list(small_fs.iterdir()) == [], "a failed run left files on the full disk"
+
+
+def test_full_disk_at_a_checkpoint_keeps_the_previous_one_resumable(incubsim, small_fs,
+                                                                   tmp_path):
+    args = ["--quarters", "30", "--set", "firms.initial_count=3000", "--threads", "1"]
+    r = incubsim("run", "-q", *args, "--checkpoint-every", "4", "-o", "out.h5",
+                 cwd=small_fs, expect=EXIT_IO)
+    assert "No space left on device" in r.stderr, r.stderr
+    assert "the previous checkpoint is intact" in r.stderr and "incubsim resume" in r.stderr
+    assert sorted(x.name for x in small_fs.iterdir()) == ["out.h5.ckpt.h5"]
+    # Make room, then finish from the checkpoint that survived.
+    subprocess.run(["mount", "-o", "remount,size=64m", str(small_fs)], check=True)
+    incubsim("resume", "out.h5.ckpt.h5", "-q", cwd=small_fs)
+    assert sorted(x.name for x in small_fs.iterdir()) == ["out.h5"]
+    reference = incubsim.run_to(tmp_path / "reference.h5", *args[:-2])
+    assert_resumed_equals(small_fs / "out.h5", reference)

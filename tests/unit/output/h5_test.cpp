@@ -113,7 +113,7 @@ TEST(Errors, FailingCallsNameTheFileAndTheObject) {
 }
 
 TEST(Provenance, FormatVersionAndTime) {
-  EXPECT_EQ(current_format_version(), "1.0");
+  EXPECT_EQ(current_format_version(), "1.1");
   const std::string now = utc_now_iso8601();
   ASSERT_EQ(now.size(), 20u);
   EXPECT_EQ(now[4], '-');

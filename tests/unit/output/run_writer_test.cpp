@@ -110,7 +110,7 @@ TEST(RunWriter, WritesARunThatReadsBackExactly) {
   const RawFile f(path);
   // Root attributes.
   EXPECT_EQ(f.string_attribute("/", "format"), "incubsim-run");
-  EXPECT_EQ(f.string_attribute("/", "format_version"), "1.0");
+  EXPECT_EQ(f.string_attribute("/", "format_version"), "1.1");
   EXPECT_EQ(f.string_attribute("/", "git_sha"), "abc1234");
   EXPECT_EQ(f.string_attribute("/", "scenario"), test_support::sample_provenance().scenario);
   EXPECT_EQ(f.string_attribute("/", "hostname"), "testhost");
@@ -238,9 +238,9 @@ TEST(RunWriter, ReadsBackThroughRunReader) {
   const RunFileInfo info = read_run_info(path);
   const Provenance expected = test_support::sample_provenance();
   const Provenance& p = info.provenance;
-  EXPECT_EQ(info.format_version, "1.0");
+  EXPECT_EQ(info.format_version, "1.1");
   EXPECT_EQ(p.format, "incubsim-run");
-  EXPECT_EQ(p.format_version, "1.0");
+  EXPECT_EQ(p.format_version, "1.1");
   EXPECT_EQ(p.incubsim_version, expected.incubsim_version);
   EXPECT_EQ(p.git_sha, expected.git_sha);
   EXPECT_EQ(p.seed, expected.seed);
