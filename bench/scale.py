@@ -44,18 +44,46 @@ def run_once(binary: Path, workload: str, threads: int, quarters: int | None,
            "--threads", str(threads), "-o", str(out)]
     if quarters:
         cmd += ["--quarters", str(quarters)]
-    done = subprocess.run(cmd, capture_output=True, text=True)
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True)
+    except OSError as e:
+        fail(f"cannot start `{' '.join(cmd)}`: {e}")
     if done.returncode != 0:
         sys.exit(f"bench/scale.py: `{' '.join(cmd[3:])}` failed:\n{done.stderr[-2000:]}")
     parts = {m.group(1).strip(): float(m.group(2)) for m in
              re.finditer(r"^\s+(.+?)\s+([0-9.]+) s\s+[0-9.]+ %$", done.stdout, re.M)}
-    rss = int(re.search(r"maxrss_kb=(\d+)", done.stderr).group(1))
-    with h5py.File(out, "r") as f:
-        ts = f["timeseries"]
-        agent_quarters = float(sum(np.sum(ts[m][()]) for m in AGENT_METRICS))
+    rss = re.search(r"maxrss_kb=(\d+)", done.stderr)
+    if "total" not in parts or "output (HDF5)" not in parts or rss is None:
+        fail(f"`{' '.join(cmd[3:])}` printed no --timings table or /usr/bin/time no peak "
+             f"memory; is {binary} an incubsim binary?")
+    return {"wall": parts["total"], "output": parts["output (HDF5)"],
+            "rss_mib": int(rss.group(1)) / 1024, "agent_quarters": agent_quarters(out)}
+
+
+def fail(message: str) -> None:
+    """One line on stderr and exit status 2, never a traceback."""
+    print(f"bench/scale.py: error: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def agent_quarters(out: Path) -> float:
+    """Agent-quarters summed over the run file's /timeseries; the file is
+    removed. A missing, damaged or foreign file is an error naming it."""
+    try:
+        if not out.is_file():
+            fail(f"{out}: the run wrote no result file")
+        if not h5py.is_hdf5(out):
+            fail(f"{out} is not an HDF5 file (empty, truncated or not written by incubsim)")
+        with h5py.File(out, "r") as f:
+            if "timeseries" not in f or any(m not in f["timeseries"] for m in AGENT_METRICS):
+                fail(f"{out} has no /timeseries/{{{','.join(AGENT_METRICS)}}}: it is not an "
+                     "incubsim run file")
+            ts = f["timeseries"]
+            total = float(sum(np.sum(ts[m][()]) for m in AGENT_METRICS))
+    except (OSError, KeyError, ValueError, TypeError) as e:
+        fail(f"{out}: cannot read the run's result ({e}); the file is damaged or truncated")
     out.unlink()
-    return {"wall": parts["total"], "output": parts["output (HDF5)"], "rss_mib": rss / 1024,
-            "agent_quarters": agent_quarters}
+    return total
 
 
 def measure(binary: Path, workloads, threads, repeats: int, quarters: int | None) -> list[dict]:

@@ -56,7 +56,13 @@ def text(value) -> str:
         return value.decode("utf-8", "replace")
     if isinstance(value, np.ndarray) and value.shape == ():
         return text(value[()])
-    return str(value)
+    s = str(value)
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        # Damaged bytes reach us as lone surrogates, which no file can hold.
+        s = s.encode("utf-8", "replace").decode("utf-8")
+    return s
 
 
 def strings(dataset) -> list[str]:
@@ -139,7 +145,12 @@ def open_checked(path: str | os.PathLike,
                           f"({_names(expected)}); it starts like one but cannot be opened, "
                           f"so it is damaged or truncated ({e})") from None
     with f:
-        _check(f, name, expected)
+        try:
+            _check(f, name, expected)
+        except (OSError, RuntimeError, KeyError, ValueError, TypeError) as e:
+            # h5py raises RuntimeError too when the root's metadata is damaged.
+            raise FormatError(f"{name}: cannot read its root attributes ({e}); the file is "
+                              "damaged") from None
         yield f
 
 
@@ -154,7 +165,7 @@ def file_format(path: str | os.PathLike) -> str:
 def _get(f: h5py.File, name: str, path) -> h5py.Group | h5py.Dataset:
     try:
         obj = f.get(name)
-    except (KeyError, OSError) as e:
+    except (KeyError, OSError, RuntimeError) as e:
         raise AnalysisError(f"{os.fspath(path)}: cannot read /{name} ({e}); "
                             "the file is damaged") from None
     if obj is None:
@@ -498,7 +509,7 @@ def _sweep_series(f: h5py.File, path, runs: pd.DataFrame, kept: pd.DataFrame,
             link = f"run-{int(r):08d}"
             try:
                 target = links.get(link)
-            except (KeyError, OSError):
+            except (KeyError, OSError, RuntimeError):
                 target = None
             if target is None:
                 raise AnalysisError(

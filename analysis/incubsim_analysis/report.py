@@ -51,7 +51,7 @@ def report(path: str | os.PathLike, out_html: str | os.PathLike) -> Path:
         kind, sections = _KINDS[_load.text(f.attrs["format"])]
         try:
             body = sections(path, f)
-        except (KeyError, OSError) as e:
+        except (KeyError, OSError, RuntimeError) as e:
             raise AnalysisError(f"{os.fspath(path)}: cannot read it ({e}); the file is "
                                 "damaged or incomplete") from None
         version = attr(f, "incubsim_version")

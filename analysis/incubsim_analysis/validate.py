@@ -221,14 +221,14 @@ _INFO_FACTS = {
 def _has(f: h5py.File, name: str) -> bool:
     try:
         return isinstance(f.get(name), h5py.Dataset)
-    except (KeyError, OSError):
+    except (KeyError, OSError, RuntimeError):
         return False
 
 
 def _read(f: h5py.File, name: str, path) -> np.ndarray:
     try:
         return f[name][()]
-    except (KeyError, OSError, TypeError, ValueError) as e:
+    except (KeyError, OSError, RuntimeError, TypeError, ValueError) as e:
         raise AnalysisError(f"{os.fspath(path)}: cannot read /{name} ({e}); "
                             "the file is damaged") from None
 
@@ -236,7 +236,7 @@ def _read(f: h5py.File, name: str, path) -> np.ndarray:
 def _codes(f: h5py.File, name: str, default: dict[str, int]) -> dict[str, int]:
     try:
         mapping = h5py.check_enum_dtype(f[name].dtype)
-    except (KeyError, OSError):
+    except (KeyError, OSError, RuntimeError):
         mapping = None
     return dict(mapping) if mapping else dict(default)
 

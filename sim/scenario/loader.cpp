@@ -13,6 +13,7 @@
 #include "scenario/assign.hpp"
 #include "scenario/key_index.hpp"
 #include "scenario/params.hpp"
+#include "scenario/resources.hpp"
 
 namespace incubsim {
 namespace {
@@ -218,27 +219,37 @@ class Resolver {
     origins_[key] = Origin{src, 0, ++assignments_};
   }
 
-  Scenario finish() const {
-    if (const auto issue = check_consistency(scenario_)) {
-      // Blame the involved key set most recently (the user's latest edit,
-      // e.g. a --set that changed the sector list); the defaults only when
-      // no source set any of them.
-      std::string key = issue->key;
-      Origin o{std::string(kDefaultsSource), 0, 0};
-      std::vector<std::string> involved{issue->key};
-      involved.insert(involved.end(), issue->related.begin(), issue->related.end());
-      for (const auto& k : involved) {
-        if (const auto it = origins_.find(k); it != origins_.end() && it->second.order > o.order) {
-          key = k;
-          o = it->second;
-        }
-      }
-      throw ScenarioError(o.file, o.line, key, issue->message);
-    }
+  Scenario finish(ResourceCheck resources) const {
+    if (const auto issue = check_consistency(scenario_)) throw blame(*issue);
+    if (resources == ResourceCheck::off) return scenario_;
+    // Only a consistent scenario is sized: the estimate reads list lengths
+    // and windows that the consistency check vouches for.
+    if (const auto issue = check_resources(scenario_, machine_memory_budget()))
+      throw blame(*issue, /*largest_first=*/true);
     return scenario_;
   }
 
  private:
+  // Blames the involved key set most recently (the user's latest edit, e.g.
+  // a --set that changed the sector list), or with `largest_first` the first
+  // involved key that any source set (keys come largest contribution first,
+  // and `--quarters 4` should not take the blame for 10^12 firms); the
+  // defaults only when no source set any of them.
+  ScenarioError blame(const ConsistencyIssue& issue, bool largest_first = false) const {
+    std::string key = issue.key;
+    Origin o{std::string(kDefaultsSource), 0, 0};
+    std::vector<std::string> involved{issue.key};
+    involved.insert(involved.end(), issue.related.begin(), issue.related.end());
+    for (const auto& k : involved) {
+      if (const auto it = origins_.find(k); it != origins_.end() && it->second.order > o.order) {
+        key = k;
+        o = it->second;
+        if (largest_first) break;
+      }
+    }
+    return ScenarioError(o.file, o.line, key, issue.message);
+  }
+
   Scenario scenario_;
   std::vector<ParamSpec> specs_;
   KeyIndex keys_;
@@ -246,24 +257,26 @@ class Resolver {
   std::uint64_t assignments_ = 0;
 };
 
-Scenario resolve(Layer root, const std::vector<std::string>& overrides) {
+Scenario resolve(Layer root, const std::vector<std::string>& overrides,
+                 ResourceCheck resources = ResourceCheck::on) {
   const std::vector<Layer> layers = resolve_chain(std::move(root));
   Resolver r;
   for (auto it = layers.rbegin(); it != layers.rend(); ++it) r.apply(it->table, it->source);
   for (const auto& o : overrides) r.apply_override(o);
-  return r.finish();
+  return r.finish(resources);
 }
 
 }  // namespace
 
 Scenario parse_scenario(std::string_view text, const std::string& source_name,
-                        const fs::path& base_dir, const std::vector<std::string>& overrides) {
+                        const fs::path& base_dir, const std::vector<std::string>& overrides,
+                        ResourceCheck resources) {
   Layer root;
   root.table = parse_toml(text, source_name);
   root.source = source_name;
   root.dir = base_dir;
   root.identity = source_name;
-  return resolve(std::move(root), overrides);
+  return resolve(std::move(root), overrides, resources);
 }
 
 Scenario load_scenario(const fs::path& file, const std::vector<std::string>& overrides) {

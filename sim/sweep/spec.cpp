@@ -4,9 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <type_traits>
+#include <utility>
 
 #include "core/errors.hpp"
 #include "core/text.hpp"
@@ -15,6 +18,7 @@
 #include "scenario/key_index.hpp"
 #include "scenario/loader.hpp"
 #include "scenario/params.hpp"
+#include "scenario/resources.hpp"
 #include "scenario/value_text.hpp"
 
 namespace incubsim {
@@ -201,7 +205,73 @@ std::string read_file(const std::filesystem::path& file) {
   return s.str();
 }
 
+std::string compact_count(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, v < 1e9 ? "%.0f" : "%.3g", v);
+  return buf;
+}
+
+// Sets the field `key` of `s` to `v` directly (no range or consistency
+// check: the value is a swept parameter's end, already checked against the
+// key's range).
+void set_field(Scenario& s, const std::string& key, double v) {
+  for (auto& p : bind_params(s)) {
+    if (p.key != key) continue;
+    std::visit(
+        [v](auto* f) {
+          using T = std::remove_pointer_t<decltype(f)>;
+          if constexpr (std::is_same_v<T, bool>)
+            *f = v != 0.0;
+          else if constexpr (std::is_same_v<T, int> || std::is_same_v<T, std::int64_t>)
+            *f = static_cast<T>(std::llround(v));
+          else if constexpr (std::is_same_v<T, double>)
+            *f = v;
+        },
+        p.target);
+  }
+}
+
+// Every run of the sweep goes through the resource check when it loads its
+// scenario; checking each parameter at its ends (the others at the base)
+// catches the absurd ones at plan time instead of in every run.
+void check_parameter_ends(const Reader& r, const toml::table& root, const SweepSpec& spec,
+                          const Scenario& base) {
+  const MemoryBudget budget = machine_memory_budget();
+  const toml::array* tables = root.get("parameter")->as_array();
+  for (std::size_t i = 0; i < spec.parameters.size(); ++i) {
+    const SweepParameter& p = spec.parameters[i];
+    const auto [lo, hi] = p.values.empty()
+                              ? std::pair{p.min, p.max}
+                              : std::pair{*std::min_element(p.values.begin(), p.values.end()),
+                                          *std::max_element(p.values.begin(), p.values.end())};
+    for (const double v : {hi, lo}) {
+      Scenario s = base;
+      set_field(s, p.key, v);
+      if (const auto issue = check_resources(s, budget))
+        r.fail(tables->get(i), p.key,
+               "at " + p.override_for(v) + " the runs cannot be done: " + issue->message +
+                   "; narrow the parameter's range");
+    }
+  }
+}
+
 }  // namespace
+
+double design_point_count(const SweepSpec& spec) {
+  const double k = static_cast<double>(spec.parameters.size());
+  switch (spec.design) {
+    case Design::grid: {
+      double n = 1;
+      for (const auto& p : spec.parameters) n *= static_cast<double>(p.grid().size());
+      return n;
+    }
+    case Design::lhs:
+    case Design::sobol: return spec.points;
+    case Design::saltelli: return spec.points * (k + 2);
+    case Design::morris: return spec.points * (k + 1);
+  }
+  return 0;
+}
 
 double SweepParameter::at(double u) const {
   u = std::clamp(u, 0.0, 1.0);
@@ -336,11 +406,26 @@ SweepSpec load_sweep_spec(const std::filesystem::path& file) {
       spec.keep_agents = *e->value<bool>();
     }
   }
+  const double points = design_point_count(spec);
+  const double runs = points * spec.replicates;
+  if (runs > static_cast<double>(kMaxSweepRuns)) {
+    const bool grid = spec.design == Design::grid;
+    const std::string key = points > static_cast<double>(kMaxSweepRuns)
+                                ? (grid ? "parameter" : "points")
+                                : "replicates";
+    const char* lower = grid ? "the parameters' steps or values, or replicates"
+                        : spec.design == Design::saltelli || spec.design == Design::morris
+                            ? "points, replicates or the number of parameters"
+                            : "points or replicates";
+    r.fail(root.get(key), key,
+           "the sweep would make " + compact_count(runs) + " runs (" + compact_count(points) +
+               " design points x " + std::to_string(spec.replicates) +
+               " replicates); the limit is " + std::to_string(kMaxSweepRuns) + "; lower " + lower);
+  }
   // The base with the fixed overrides must load: errors surface at plan time.
-  if (spec.base.empty())
-    load_default_scenario(spec.fixed);
-  else
-    load_scenario(spec.base, spec.fixed);
+  const Scenario resolved =
+      spec.base.empty() ? load_default_scenario(spec.fixed) : load_scenario(spec.base, spec.fixed);
+  check_parameter_ends(r, root, spec, resolved);
   return spec;
 }
 

@@ -54,10 +54,22 @@ struct SweepSpec {
   bool keep_agents = false;          // per-run files keep /agents and /network
 };
 
+/// Most runs one sweep may plan: a million runs is already a million result
+/// files; more is a typo (an extra zero in points or replicates), not a plan.
+inline constexpr std::int64_t kMaxSweepRuns = 1000000;
+
+/// Points of the spec's design, computed without building it (grid: the
+/// product of the parameters' grid sizes; lhs, sobol: points; saltelli:
+/// points * (k + 2); morris: points * (k + 1)). A double, as the product of
+/// absurd inputs overflows any integer.
+double design_point_count(const SweepSpec& spec);
+
 /// Reads and validates a sweep file. Throws IoError if it cannot be read,
 /// ScenarioError (file, line, key, fix) if it is invalid; parameter keys are
 /// checked against the scenario registry, and the base scenario with the
-/// fixed overrides must load.
+/// fixed overrides must load. A plan of more than kMaxSweepRuns runs, or
+/// a parameter whose end of range would not fit the scenario resource check
+/// (scenario/resources.hpp), is refused here, before anything is planned.
 SweepSpec load_sweep_spec(const std::filesystem::path& file);
 
 }  // namespace incubsim

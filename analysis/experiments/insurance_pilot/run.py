@@ -108,7 +108,14 @@ def read_comparison(label: str, path: Path) -> Comparison:
     """Load the tables this experiment needs and the policy's start quarter
     from the policy scenario stored in the file."""
     with load.open_checked(path, load.COMPARE) as f:
-        scenario = tomllib.loads(load.text(f.attrs["policy_scenario"]))
+        if "policy_scenario" not in f.attrs:
+            raise AnalysisError(f"{path} has no policy_scenario attribute; the file is "
+                                "incomplete or damaged (run without --reuse to remake it)")
+        try:
+            scenario = tomllib.loads(load.text(f.attrs["policy_scenario"]))
+        except (tomllib.TOMLDecodeError, OSError) as e:
+            raise AnalysisError(f"{path}: cannot read its policy scenario ({e}); the file is "
+                                "damaged (run without --reuse to remake it)") from None
     paired = load.load_compare(path, "paired")
     units = paired.attrs["units"]
     missing = [m for m in SERIES if m not in units]

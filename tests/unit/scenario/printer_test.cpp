@@ -209,7 +209,10 @@ TEST(Printer, RoundTripIsExactForRandomScenarios) {
     ASSERT_FALSE(check_consistency(s).has_value()) << check_consistency(s)->message;
     const std::string text = format_scenario(s, {"round trip " + std::to_string(i)});
     Scenario back;
-    ASSERT_NO_THROW(back = parse_scenario(text, "roundtrip.toml", {}, {})) << text;
+    // Random values span every range, so most scenarios are far too big to
+    // run: only the parser is under test here.
+    ASSERT_NO_THROW(back = parse_scenario(text, "roundtrip.toml", {}, {}, ResourceCheck::off))
+        << text;
     const auto diff = differing_keys(s, back);
     ASSERT_TRUE(diff.empty()) << "iteration " << i << ": " << diff.front() << "\n" << text;
     EXPECT_EQ(format_scenario(back, {"round trip " + std::to_string(i)}), text);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -358,6 +359,74 @@ TEST(SweepSpecFile, KeysTheSweepSetsItselfAreRefusedWithWhereToSetThem) {
                  "steps = 2\n[fixed]\nsimulation = { record_events = false }\n");
   EXPECT_EQ(e.key(), "fixed.simulation.record_events");
   EXPECT_TRUE(contains(e.what(), "[outputs] events")) << e.what();
+}
+
+// --- absurd sizes ------------------------------------------------------------------
+
+TEST(SweepSpecFile, DesignPointCountWithoutBuildingTheDesign) {
+  TempDir dir;
+  const std::string wage = "[[parameter]]\nkey = \"market.wage\"\nvalues = [0.04, 0.05, 0.06]\n";
+  const std::string two = std::string(kOneRange) + wage;
+  EXPECT_EQ(design_point_count(load(dir, std::string(kOneRange) + "steps = 4\n" + wage)), 4.0 * 3);
+  EXPECT_EQ(design_point_count(load(dir, "design = \"lhs\"\npoints = 7\n" + two)), 7.0);
+  EXPECT_EQ(design_point_count(load(dir, "design = \"saltelli\"\npoints = 8\n" + two)), 8.0 * 4);
+  EXPECT_EQ(design_point_count(load(dir, "design = \"morris\"\npoints = 5\n" + two)), 5.0 * 3);
+}
+
+TEST(SweepSpecFile, AMillionRunsIsTheLimit) {
+  TempDir dir;
+  const SweepSpec ok =
+      load(dir, "design = \"lhs\"\npoints = 10000\nreplicates = 100\n" + std::string(kOneRange));
+  EXPECT_EQ(design_point_count(ok) * ok.replicates, static_cast<double>(kMaxSweepRuns));
+  const auto e = load_error("design = \"lhs\"\npoints = 1000000\n\nreplicates = 100000\n" +
+                            std::string(kOneRange));
+  EXPECT_EQ(e.key(), "replicates");
+  EXPECT_EQ(e.line(), 4);
+  EXPECT_TRUE(contains(e.what(),
+                       "the sweep would make 1e+11 runs (1000000 design points x 100000 "
+                       "replicates); the limit is 1000000; lower points or replicates"))
+      << e.what();
+}
+
+TEST(SweepSpecFile, SaltelliPointsTimesParametersOverTheLimit) {
+  const auto e = load_error("design = \"saltelli\"\npoints = 1000000\n" + std::string(kOneRange));
+  EXPECT_EQ(e.key(), "points");
+  EXPECT_EQ(e.line(), 2);
+  EXPECT_TRUE(contains(e.what(), "3000000 runs (3000000 design points x 1 replicates)"))
+      << e.what();
+  EXPECT_TRUE(contains(e.what(), "lower points, replicates or the number of parameters"))
+      << e.what();
+}
+
+TEST(SweepSpecFile, HugeGridIsRefusedBeforeItIsBuilt) {
+  std::string params;
+  for (const char* key : {"firms.fixed_cost", "market.wage", "firms.development_rate"})
+    params +=
+        "[[parameter]]\nkey = \"" + std::string(key) + "\"\nmin = 0.01\nmax = 0.1\nsteps = 10000\n";
+  const auto e = load_error(params);
+  EXPECT_EQ(e.key(), "parameter");
+  EXPECT_TRUE(contains(e.what(), "the sweep would make 1e+12 runs")) << e.what();
+  EXPECT_TRUE(contains(e.what(), "lower the parameters' steps or values, or replicates"))
+      << e.what();
+}
+
+TEST(SweepSpecFile, ParameterEndBeyondTheMachineIsRefused) {
+  const char* old = std::getenv("INCUBSIM_MEMORY_LIMIT");
+  const std::string saved = old ? old : "";
+  ::setenv("INCUBSIM_MEMORY_LIMIT", "1G", 1);
+  const auto e =
+      load_error("\n[[parameter]]\nkey = \"firms.initial_count\"\nvalues = [1000, 100000000]\n");
+  if (old)
+    ::setenv("INCUBSIM_MEMORY_LIMIT", saved.c_str(), 1);
+  else
+    ::unsetenv("INCUBSIM_MEMORY_LIMIT");
+  EXPECT_EQ(e.key(), "firms.initial_count");
+  EXPECT_EQ(e.line(), 2);
+  EXPECT_TRUE(contains(e.what(),
+                       "at firms.initial_count=100000000 the runs cannot be done: the "
+                       "run would need about"))
+      << e.what();
+  EXPECT_TRUE(contains(e.what(), "narrow the parameter's range")) << e.what();
 }
 
 }  // namespace
