@@ -66,8 +66,10 @@ void make_incubators(WorldState& st, const PhaseContext& ctx) {
     NewIncubator n;
     n.key = lineage_key(AgentKind::incubator, kSetupQuarter, kRoot, static_cast<std::uint64_t>(i));
     Stream s = ctx.stream(AgentKind::incubator, n.key, Purpose::attributes);
-    n.capacity = std::max(
-        1, static_cast<int>(std::lround(s.lognormal_with_mean(p.capacity_mean, p.capacity_sigma))));
+    // Clamped before the conversion: a heavy lognormal tail (sigma up to 5)
+    // can exceed int, and converting that is undefined.
+    const double drawn = s.lognormal_with_mean(p.capacity_mean, p.capacity_sigma);
+    n.capacity = static_cast<int>(std::lround(std::clamp(drawn, 1.0, 1e9)));
     n.service_quality = s.beta(p.service_quality_a, p.service_quality_b);
     n.op = s.bernoulli(p.professional_share) ? Operator::professional : Operator::government;
     n.tier = static_cast<Tier>(draw_categorical(s, p.tier_shares));
