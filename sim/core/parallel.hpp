@@ -16,7 +16,53 @@
 #include <numeric>
 #include <vector>
 
+#if defined(__SANITIZE_THREAD__)
+#define INCUBSIM_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define INCUBSIM_TSAN 1
+#endif
+#endif
+#ifdef INCUBSIM_TSAN
+#include <sanitizer/tsan_interface.h>
+#endif
+
 namespace incubsim {
+
+namespace detail {
+
+// ThreadSanitizer cannot see the synchronisation inside an uninstrumented
+// libtbb (Debian's), so it would report the handoff of work to a task and
+// of results back as races. These mark that handoff: the caller releases
+// `start` before the tasks run and acquires `done` after they finished;
+// each task acquires `start` and releases `done`. Two objects, not one, so
+// that tasks are not ordered among themselves and a real race between two
+// tasks is still reported. No-ops unless built with -fsanitize=thread.
+struct TaskHandoff {
+  char start = 0;
+  char done = 0;
+#ifdef INCUBSIM_TSAN
+  void before_tasks() {
+    __tsan_release(&start);
+  }
+  void task_begins() {
+    __tsan_acquire(&start);
+  }
+  void task_ends() {
+    __tsan_release(&done);
+  }
+  void after_tasks() {
+    __tsan_acquire(&done);
+  }
+#else
+  void before_tasks() {}
+  void task_begins() {}
+  void task_ends() {}
+  void after_tasks() {}
+#endif
+};
+
+}  // namespace detail
 
 /// Default number of items handed to a task at once.
 inline constexpr std::size_t kDefaultGrain = 512;
@@ -41,7 +87,21 @@ class Executor {
 
   template <class F>
   decltype(auto) run(F&& f) {
-    return arena_.execute(std::forward<F>(f));
+    // execute() may hand f to one of the arena's threads.
+    detail::TaskHandoff handoff;
+    handoff.before_tasks();
+    struct AfterTasks {
+      detail::TaskHandoff& h;
+      ~AfterTasks() { h.after_tasks(); }
+    } after{handoff};
+    return arena_.execute([&]() -> decltype(auto) {
+      handoff.task_begins();
+      struct TaskEnds {
+        detail::TaskHandoff& h;
+        ~TaskEnds() { h.task_ends(); }
+      } ends{handoff};
+      return f();
+    });
   }
 
  private:
@@ -58,12 +118,17 @@ void parallel_for_each_index(std::size_t n, F&& f, std::size_t grain = kDefaultG
     for (std::size_t i = 0; i < n; ++i) f(i);
     return;
   }
+  detail::TaskHandoff handoff;
+  handoff.before_tasks();
   tbb::parallel_for(
       tbb::blocked_range<std::size_t>(0, n, grain),
       [&](const tbb::blocked_range<std::size_t>& r) {
+        handoff.task_begins();
         for (std::size_t i = r.begin(); i != r.end(); ++i) f(i);
+        handoff.task_ends();
       },
       tbb::simple_partitioner());
+  handoff.after_tasks();
 }
 
 /// Sum over [0, n) of map(i) combined with `combine`; the reduction tree
@@ -73,13 +138,27 @@ template <class T, class Map, class Combine>
 T deterministic_reduce(std::size_t n, T identity, Map&& map, Combine&& combine,
                        std::size_t grain = 4096) {
   if (n == 0) return identity;
-  return tbb::parallel_deterministic_reduce(
+  // A join combines results of finished ranges, possibly from other threads:
+  // it acquires what every finished range released.
+  detail::TaskHandoff handoff;
+  handoff.before_tasks();
+  T result = tbb::parallel_deterministic_reduce(
       tbb::blocked_range<std::size_t>(0, n, grain), identity,
       [&](const tbb::blocked_range<std::size_t>& r, T acc) {
+        handoff.task_begins();
         for (std::size_t i = r.begin(); i != r.end(); ++i) acc = combine(acc, map(i));
+        handoff.task_ends();
         return acc;
       },
-      combine, tbb::simple_partitioner());
+      [&](const T& a, const T& b) {
+        handoff.after_tasks();
+        T joined = combine(a, b);
+        handoff.task_ends();
+        return joined;
+      },
+      tbb::simple_partitioner());
+  handoff.after_tasks();
+  return result;
 }
 
 /// Exclusive prefix sum of counts into offsets (offsets.size() == counts.size() + 1).

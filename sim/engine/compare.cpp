@@ -1,9 +1,5 @@
 #include "engine/compare.hpp"
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
-#include <tbb/partitioner.h>
-
 #include <algorithm>
 #include <boost/math/distributions/students_t.hpp>
 #include <chrono>
@@ -524,14 +520,8 @@ CompareResult run_compare(const CompareRequest& request, RunObserver* observer) 
     }
   };
   Executor executor(request.threads);
-  executor.run([&] {
-    tbb::parallel_for(
-        tbb::blocked_range<std::size_t>(0, 2 * n, 1),
-        [&](const tbb::blocked_range<std::size_t>& range) {
-          for (std::size_t t = range.begin(); t != range.end(); ++t) run_one(t);
-        },
-        tbb::simple_partitioner());
-  });
+  // One run per task (grain 1): runs are long and few.
+  executor.run([&] { parallel_for_each_index(2 * n, run_one, 1); });
 
   // Effects, in Outcome order.
   const auto column = [&](std::size_t arm, std::size_t o) {

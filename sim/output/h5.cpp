@@ -271,8 +271,26 @@ Group open_group(hid_t loc, const std::string& path) {
 }
 
 Dataset open_dataset(hid_t loc, const std::string& path) {
-  return Dataset(check_id(H5Dopen2(loc, path.c_str(), H5P_DEFAULT), loc,
-                          "cannot open dataset '" + path + "'"));
+  Dataset dataset(check_id(H5Dopen2(loc, path.c_str(), H5P_DEFAULT), loc,
+                           "cannot open dataset '" + path + "'"));
+  // Deflate shrinks data at most about 1032:1, so a dataset whose elements
+  // need far more bytes than it stores is damaged: reading it would
+  // allocate, or scan block by block, up to exabytes of fill values.
+  const Space space(H5Dget_space(dataset.get()));
+  const Type type(H5Dget_type(dataset.get()));
+  if (space && type) {
+    const hssize_t points = H5Sget_simple_extent_npoints(space.get());
+    const double needed =
+        static_cast<double>(points) * static_cast<double>(H5Tget_size(type.get()));
+    const double stored = static_cast<double>(H5Dget_storage_size(dataset.get()));
+    if (needed > 1100.0 * stored + double{1 << 20}) {
+      throw FormatError(file_name(loc), "dataset '" + path + "' claims " + std::to_string(points) +
+                                            " elements but stores only " +
+                                            std::to_string(H5Dget_storage_size(dataset.get())) +
+                                            " bytes: the file is damaged");
+    }
+  }
+  return dataset;
 }
 
 std::vector<ObjectEntry> list_objects(hid_t file) {

@@ -1,13 +1,11 @@
 #include "sweep/executor.hpp"
 
-#include <tbb/parallel_for_each.h>
-#include <tbb/task_arena.h>
-
 #include <chrono>
 #include <mutex>
 #include <optional>
 
 #include "core/errors.hpp"
+#include "core/parallel.hpp"
 #include "engine/run.hpp"
 #include "scenario/loader.hpp"
 
@@ -84,28 +82,32 @@ SweepTally run_sweep_locally(const std::filesystem::path& dir, const Manifest& m
   std::optional<IoError> first_error;
   std::atomic<bool> abort{false};
   bool interrupted = false;
-  tbb::task_arena arena(options.jobs < 1 ? 1 : options.jobs);
-  arena.execute([&] {
-    tbb::parallel_for_each(todo.begin(), todo.end(), [&](std::int64_t id) {
-      if (abort.load() || (options.stop && options.stop->load())) return;
-      RunOutcome outcome;
-      try {
-        outcome = execute_run(dir, m, id, options.threads, options.stop);
-      } catch (const IoError& e) {
-        const std::lock_guard lock(mutex);
-        if (!first_error) first_error = e;
-        abort = true;
-        return;
-      }
-      const std::lock_guard lock(mutex);
-      if (outcome.state == RunState::pending) {
-        interrupted = true;
-        return;
-      }
-      --tally.pending;
-      ++(outcome.state == RunState::done ? tally.done : tally.failed);
-      if (observer) observer->on_run(outcome, tally);
-    });
+  Executor executor(options.jobs < 1 ? 1 : options.jobs);
+  executor.run([&] {
+    parallel_for_each_index(
+        todo.size(),
+        [&](std::size_t k) {
+          const std::int64_t id = todo[k];
+          if (abort.load() || (options.stop && options.stop->load())) return;
+          RunOutcome outcome;
+          try {
+            outcome = execute_run(dir, m, id, options.threads, options.stop);
+          } catch (const IoError& e) {
+            const std::lock_guard lock(mutex);
+            if (!first_error) first_error = e;
+            abort = true;
+            return;
+          }
+          const std::lock_guard lock(mutex);
+          if (outcome.state == RunState::pending) {
+            interrupted = true;
+            return;
+          }
+          --tally.pending;
+          ++(outcome.state == RunState::done ? tally.done : tally.failed);
+          if (observer) observer->on_run(outcome, tally);
+        },
+        1);  // one run per task
   });
   if (first_error) throw *first_error;
   if (interrupted || (options.stop && options.stop->load() && tally.pending > 0))
