@@ -1,63 +1,105 @@
 #include "network/measures.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <numeric>
 
 #include "core/parallel.hpp"
 
 namespace incubsim {
 
-void build_neighbour_index(const AgentGraph& graph, NeighbourIndex& index) {
+void build_neighbour_index(const AgentGraph& graph, NeighbourIndex& index,
+                           std::vector<std::uint32_t>& unique_count) {
+  using Vertex = AgentGraph::Vertex;
   const std::size_t n = graph.vertex_count();
-  // Pass 1 (parallel): each row's length, its distinct neighbours; pass 2:
-  // offsets by a scan; pass 3 (parallel): each row fills its own slice.
+  // Rows: the vertices with ties, numbered in vertex order, found block by
+  // block in parallel (counts, a scan, then each block fills its slice).
+  constexpr std::size_t kBlock = std::size_t{1} << 14;
+  const std::size_t blocks = (n + kBlock - 1) / kBlock;
+  std::vector<std::size_t> block_rows(blocks);
+  parallel_for_each_index(
+      blocks,
+      [&](std::size_t b) {
+        std::size_t rows = 0;
+        for (std::size_t v = b * kBlock; v < std::min(n, (b + 1) * kBlock); ++v)
+          rows += graph.degree(static_cast<Vertex>(v)) > 0 ? 1 : 0;
+        block_rows[b] = rows;
+      },
+      1);
+  std::vector<std::size_t> block_start;
+  exclusive_scan_counts(block_rows, block_start);
+  const std::size_t rows = block_start[blocks];
+  index.vertex.resize(rows);
+  index.row_of.resize(n);  // every entry is written below
+  parallel_for_each_index(
+      blocks,
+      [&](std::size_t b) {
+        auto row = static_cast<std::uint32_t>(block_start[b]);
+        for (std::size_t v = b * kBlock; v < std::min(n, (b + 1) * kBlock); ++v) {
+          if (graph.degree(static_cast<Vertex>(v)) > 0) {
+            index.vertex[row] = static_cast<Vertex>(v);
+            index.row_of[v] = row++;
+          } else {
+            index.row_of[v] = NeighbourIndex::kNoRow;
+          }
+        }
+      },
+      1);
+
+  // Each row's length, offsets by a scan, then each row fills its own slice
+  // with its distinct neighbours' rows.
   auto& offset = index.offset;
-  offset.resize(n + 1);  // every entry is written below: no need to clear 8n bytes first
+  offset.resize(rows + 1);
   offset[0] = 0;
-  parallel_for_each_index(n, [&](std::size_t v) {
-    const auto vertex = static_cast<AgentGraph::Vertex>(v);
-    offset[v + 1] = graph.degree(vertex);
-  });
-  for (std::size_t v = 0; v < n; ++v) offset[v + 1] += offset[v];
-  index.neighbour.resize(offset[n]);
-  std::vector<std::uint32_t> unique_count(n);
-  parallel_for_each_index(n, [&](std::size_t v) {
-    const auto vertex = static_cast<AgentGraph::Vertex>(v);
-    auto* row = index.neighbour.data() + offset[v];
+  parallel_for_each_index(rows,
+                          [&](std::size_t r) { offset[r + 1] = graph.degree(index.vertex[r]); });
+  for (std::size_t r = 0; r < rows; ++r) offset[r + 1] += offset[r];
+  index.neighbour.resize(offset[rows]);
+  unique_count.resize(rows);
+  parallel_for_each_index(rows, [&](std::size_t r) {
+    const Vertex vertex = index.vertex[r];
+    auto* row = index.neighbour.data() + offset[r];
     std::size_t used = 0;
-    graph.for_each_tie(vertex, [&](AgentGraph::Vertex x, const TieInfo&, AgentGraph::Edge) {
-      if (x != vertex) row[used++] = x;
+    graph.for_each_tie(vertex, [&](Vertex x, const TieInfo&, AgentGraph::Edge) {
+      if (x != vertex) row[used++] = index.row_of[x];
     });
     // Two agents may share ties of several types: keep each neighbour once.
     std::sort(row, row + used);
-    unique_count[v] = static_cast<std::uint32_t>(std::unique(row, row + used) - row);
+    unique_count[r] = static_cast<std::uint32_t>(std::unique(row, row + used) - row);
   });
   // Compact the rows in place, front to back (a row only moves down).
   std::size_t used = 0;
-  for (std::size_t v = 0; v < n; ++v) {
-    const std::size_t start = offset[v];
+  for (std::size_t r = 0; r < rows; ++r) {
+    const std::size_t start = offset[r];
     std::copy(index.neighbour.begin() + static_cast<std::ptrdiff_t>(start),
-              index.neighbour.begin() + static_cast<std::ptrdiff_t>(start + unique_count[v]),
+              index.neighbour.begin() + static_cast<std::ptrdiff_t>(start + unique_count[r]),
               index.neighbour.begin() + static_cast<std::ptrdiff_t>(used));
-    offset[v] = used;
-    used += unique_count[v];
+    offset[r] = used;
+    used += unique_count[r];
   }
-  offset[n] = used;
+  offset[rows] = used;
   index.neighbour.resize(used);
 }
 
 NeighbourIndex build_neighbour_index(const AgentGraph& graph) {
   NeighbourIndex index;
-  build_neighbour_index(graph, index);
+  std::vector<std::uint32_t> unique_count;
+  build_neighbour_index(graph, index, unique_count);
   return index;
 }
 
 double local_clustering(const NeighbourIndex& index, AgentGraph::Vertex v) {
+  const std::uint32_t row = v < index.row_of.size() ? index.row_of[v] : NeighbourIndex::kNoRow;
+  return row == NeighbourIndex::kNoRow ? 0.0 : row_clustering(index, row);
+}
+
+double row_clustering(const NeighbourIndex& index, std::uint32_t v) {
   const std::size_t k = index.count(v);
   if (k < 2) return 0.0;
   // Each linked pair (w < x) of v's neighbours once: for every neighbour w,
   // merge w's neighbours above w with v's neighbours above w. The cost is
-  // the sum of the neighbours' degrees, not k squared.
+  // the sum of the neighbours' degrees, not k squared. Rows are numbered in
+  // vertex order, so this counts the same pairs as on vertex ids.
   const auto* nv_begin = index.begin(v);
   const auto* nv_end = index.end(v);
   std::int64_t links = 0;
@@ -78,6 +120,66 @@ double local_clustering(const NeighbourIndex& index, AgentGraph::Vertex v) {
     }
   }
   return static_cast<double>(links) / (static_cast<double>(k) * static_cast<double>(k - 1) / 2.0);
+}
+
+void count_triangles(const NeighbourIndex& index, MeasureScratch& scratch) {
+  const std::size_t rows = index.rows();
+  // Orient each tie towards the higher-ranked end (rank: distinct
+  // neighbours, then row); forward lists stay sorted by row.
+  const auto ranks_above = [&](std::uint32_t a, std::uint32_t b) {
+    const std::size_t ka = index.count(a);
+    const std::size_t kb = index.count(b);
+    return kb > ka || (kb == ka && b > a);
+  };
+  auto& offset = scratch.forward_offset;
+  offset.resize(rows + 1);
+  offset[0] = 0;
+  parallel_for_each_index(rows, [&](std::size_t r) {
+    const auto row = static_cast<std::uint32_t>(r);
+    std::size_t k = 0;
+    for (const auto* w = index.begin(row); w != index.end(row); ++w) k += ranks_above(row, *w);
+    offset[r + 1] = k;
+  });
+  for (std::size_t r = 0; r < rows; ++r) offset[r + 1] += offset[r];
+  auto& forward = scratch.forward;
+  forward.resize(offset[rows]);
+  parallel_for_each_index(rows, [&](std::size_t r) {
+    const auto row = static_cast<std::uint32_t>(r);
+    std::size_t k = offset[r];
+    for (const auto* w = index.begin(row); w != index.end(row); ++w)
+      if (ranks_above(row, *w)) forward[k++] = *w;
+  });
+  auto& triangles = scratch.triangles;
+  triangles.assign(rows, 0);
+  // Each triangle (u, v, w) is found once, at u; the counts of v and w are
+  // shared with other tasks, hence atomic (integer sums: order-free).
+  parallel_for_each_index(rows, [&](std::size_t u) {
+    const std::uint32_t* u_begin = forward.data() + offset[u];
+    const std::uint32_t* u_end = forward.data() + offset[u + 1];
+    std::uint64_t at_u = 0;
+    for (const auto* v = u_begin; v != u_end; ++v) {
+      const std::uint32_t* a = forward.data() + offset[*v];
+      const std::uint32_t* a_end = forward.data() + offset[*v + 1];
+      std::uint64_t at_v = 0;
+      for (const auto* b = u_begin; a != a_end && b != u_end;) {
+        if (*a < *b) {
+          ++a;
+        } else if (*b < *a) {
+          ++b;
+        } else {
+          ++at_v;
+          std::atomic_ref<std::uint64_t>(triangles[*a]).fetch_add(1, std::memory_order_relaxed);
+          ++a;
+          ++b;
+        }
+      }
+      if (at_v > 0)
+        std::atomic_ref<std::uint64_t>(triangles[*v]).fetch_add(at_v, std::memory_order_relaxed);
+      at_u += at_v;
+    }
+    if (at_u > 0)
+      std::atomic_ref<std::uint64_t>(triangles[u]).fetch_add(at_u, std::memory_order_relaxed);
+  });
 }
 
 namespace {
@@ -112,25 +214,48 @@ std::uint32_t root(std::vector<std::uint32_t>& parent, std::uint32_t v) {
   return v;
 }
 
-/// Component sizes among active vertices; paths may run through inactive
-/// agents' remaining ties, as in the whole graph.
+/// Component sizes among active vertices, per root row; paths may run
+/// through inactive agents' remaining ties, as in the whole graph. Active
+/// vertices without ties have no row: each is a component of its own.
 void active_component_sizes(const NeighbourIndex& index, const std::vector<std::uint8_t>& active,
                             std::vector<std::uint32_t>& parent, std::vector<std::int64_t>& size) {
-  const std::size_t n = index.size();
-  parent.resize(n);
+  const std::size_t rows = index.rows();
+  parent.resize(rows);
   std::iota(parent.begin(), parent.end(), 0u);
-  for (std::size_t v = 0; v < n; ++v) {
-    const auto vertex = static_cast<AgentGraph::Vertex>(v);
-    for (const auto* x = index.begin(vertex); x != index.end(vertex); ++x) {
-      if (*x < vertex) continue;  // each tie once
-      const auto a = root(parent, vertex);
+  for (std::size_t r = 0; r < rows; ++r) {
+    const auto row = static_cast<std::uint32_t>(r);
+    for (const auto* x = index.begin(row); x != index.end(row); ++x) {
+      if (*x < row) continue;  // each tie once
+      const auto a = root(parent, row);
       const auto b = root(parent, *x);
       if (a != b) parent[std::max(a, b)] = std::min(a, b);
     }
   }
-  size.assign(n, 0);
-  for (std::size_t v = 0; v < n; ++v)
-    if (active[v]) ++size[root(parent, static_cast<std::uint32_t>(v))];
+  size.assign(rows, 0);
+  for (std::size_t r = 0; r < rows; ++r)
+    if (active[index.vertex[r]]) ++size[root(parent, static_cast<std::uint32_t>(r))];
+}
+
+/// The leaves [lo, hi) of the tree deterministic_reduce(n, ..., grain)
+/// reduces over (ranges halved while longer than the grain), left to right.
+void reduction_leaves(std::size_t lo, std::size_t hi, std::size_t grain,
+                      std::vector<std::pair<std::size_t, std::size_t>>& leaves) {
+  if (hi - lo > grain) {
+    const std::size_t mid = lo + (hi - lo) / 2;
+    reduction_leaves(lo, mid, grain, leaves);
+    reduction_leaves(mid, hi, grain, leaves);
+  } else {
+    leaves.emplace_back(lo, hi);
+  }
+}
+
+/// Combines leaf results as that tree does.
+Sums combine_leaves(std::size_t lo, std::size_t hi, std::size_t grain,
+                    const std::vector<Sums>& leaf, std::size_t& next) {
+  if (hi - lo <= grain) return leaf[next++];
+  const std::size_t mid = lo + (hi - lo) / 2;
+  const Sums left = combine_leaves(lo, mid, grain, leaf, next);
+  return add(left, combine_leaves(mid, hi, grain, leaf, next));
 }
 
 }  // namespace
@@ -144,39 +269,67 @@ NetworkMeasures measure_network(const AgentGraph& graph, const std::vector<std::
                                 MeasureScratch& scratch) {
   NetworkMeasures m;
   const std::size_t n = graph.vertex_count();
-  build_neighbour_index(graph, scratch.index);
+  build_neighbour_index(graph, scratch.index, scratch.unique_count);
   const NeighbourIndex& index = scratch.index;
-  const Sums s = deterministic_reduce(
-      n, Sums{},
-      [&](std::size_t i) {
-        Sums r;
-        if (!active[i]) return r;
-        const auto v = static_cast<AgentGraph::Vertex>(i);
-        r.active = 1;
-        r.degree = static_cast<std::int64_t>(graph.degree(v));
-        if (graph.degree(v) < 2) return r;
-        const double c = local_clustering(index, v);
-        r.clustering = c;
-        r.clustered = 1;
-        const AgentKind kind = graph.vertex(v).kind;
-        if (kind == AgentKind::incubator) {
-          r.brokerage_inc = 1.0 - c;
-          r.n_inc = 1;
-        } else if (kind == AgentKind::fund) {
-          r.brokerage_fund = 1.0 - c;
-          r.n_fund = 1;
+  count_triangles(index, scratch);
+  // Sums over active vertices in vertex order. Only vertices with ties
+  // (rows) add anything but counts, so each leaf of the reduction tree walks
+  // its rows only; adding nothing (+0.0) leaves a double sum unchanged, so
+  // the sums are those of the same tree over every vertex, bit for bit.
+  constexpr std::size_t kGrain = 1024;
+  std::vector<std::pair<std::size_t, std::size_t>> leaves;
+  reduction_leaves(0, n, kGrain, leaves);
+  std::vector<Sums> leaf(leaves.size());
+  parallel_for_each_index(
+      leaves.size(),
+      [&](std::size_t l) {
+        Sums acc;
+        auto row = static_cast<std::uint32_t>(
+            std::lower_bound(index.vertex.begin(), index.vertex.end(), leaves[l].first) -
+            index.vertex.begin());
+        for (; row < index.rows() && index.vertex[row] < leaves[l].second; ++row) {
+          const AgentGraph::Vertex v = index.vertex[row];
+          if (!active[v]) continue;
+          Sums r;
+          r.degree = static_cast<std::int64_t>(graph.degree(v));
+          if (graph.degree(v) >= 2) {
+            const std::size_t k = index.count(row);
+            // row_clustering, from the triangle counts.
+            const double c = k < 2
+                                 ? 0.0
+                                 : static_cast<double>(scratch.triangles[row]) /
+                                       (static_cast<double>(k) * static_cast<double>(k - 1) / 2.0);
+            r.clustering = c;
+            r.clustered = 1;
+            const AgentKind kind = graph.vertex(v).kind;
+            if (kind == AgentKind::incubator) {
+              r.brokerage_inc = 1.0 - c;
+              r.n_inc = 1;
+            } else if (kind == AgentKind::fund) {
+              r.brokerage_fund = 1.0 - c;
+              r.n_fund = 1;
+            }
+          }
+          acc = add(acc, r);
         }
-        return r;
+        leaf[l] = acc;
       },
-      add, 1024);
+      16);
+  std::size_t next = 0;
+  Sums s = n > 0 ? combine_leaves(0, n, kGrain, leaf, next) : Sums{};
+  s.active = std::count(active.begin(), active.begin() + static_cast<std::ptrdiff_t>(n), 1);
   m.active_vertices = s.active;
   m.mean_degree = s.active > 0 ? static_cast<double>(s.degree) / static_cast<double>(s.active) : 0;
   m.clustering = s.clustered > 0 ? s.clustering / static_cast<double>(s.clustered) : 0;
   m.brokerage_incubators = s.n_inc > 0 ? s.brokerage_inc / static_cast<double>(s.n_inc) : 0;
   m.brokerage_funds = s.n_fund > 0 ? s.brokerage_fund / static_cast<double>(s.n_fund) : 0;
 
-  std::int64_t largest = 0;
   active_component_sizes(index, active, scratch.parent, scratch.component_size);
+  std::int64_t active_rows = 0;
+  for (const auto c : scratch.component_size) active_rows += c;
+  const std::int64_t isolated = s.active - active_rows;  // active vertices without ties
+  m.components = isolated;
+  std::int64_t largest = isolated > 0 ? 1 : 0;
   for (const auto c : scratch.component_size) {
     if (c > 0) ++m.components;
     largest = std::max(largest, c);

@@ -17,32 +17,44 @@ struct NetworkMeasures {
   double brokerage_funds = 0.0;          // the same for funds
 };
 
-/// A read-only snapshot of who is tied to whom, in compressed sparse rows:
-/// each vertex's distinct neighbours (itself excluded), sorted. The measures
-/// read every neighbourhood many times; the adjacency list, built for cheap
-/// inserts and removals, is slow to walk (one heap node per tie), so it is
-/// walked once per measurement to build this.
+/// A read-only snapshot of who is tied to whom, in compressed sparse rows
+/// over the vertices that have ties (rows in vertex order): each row's
+/// distinct neighbours (itself excluded), as row numbers, sorted. The
+/// measures read every neighbourhood many times; the adjacency list, built
+/// for cheap inserts and removals, is slow to walk (one heap node per tie),
+/// so it is walked once per measurement to build this. Most vertices of a
+/// long run are agents that left, with no ties: they get no row, so the
+/// index and everything sized by it grow with the live network, not with
+/// every agent that ever existed.
 struct NeighbourIndex {
-  std::vector<std::size_t> offset;  // vertex v's neighbours: [offset[v], offset[v+1])
-  std::vector<AgentGraph::Vertex> neighbour;
+  static constexpr std::uint32_t kNoRow = 0xffffffffu;
+  std::vector<AgentGraph::Vertex> vertex;  // row -> graph vertex, increasing
+  std::vector<std::uint32_t> row_of;       // graph vertex -> row, or kNoRow without ties
+  std::vector<std::size_t> offset;         // row r's neighbours: [offset[r], offset[r+1])
+  std::vector<std::uint32_t> neighbour;
 
-  std::size_t size() const { return offset.empty() ? 0 : offset.size() - 1; }
-  const AgentGraph::Vertex* begin(AgentGraph::Vertex v) const { return &neighbour[offset[v]]; }
-  const AgentGraph::Vertex* end(AgentGraph::Vertex v) const { return &neighbour[offset[v + 1]]; }
-  std::size_t count(AgentGraph::Vertex v) const { return offset[v + 1] - offset[v]; }
+  std::size_t rows() const { return vertex.size(); }
+  const std::uint32_t* begin(std::uint32_t row) const { return &neighbour[offset[row]]; }
+  const std::uint32_t* end(std::uint32_t row) const { return &neighbour[offset[row + 1]]; }
+  std::size_t count(std::uint32_t row) const { return offset[row + 1] - offset[row]; }
 };
 
 /// Builds the index (rows filled in parallel; the result does not depend
 /// on the thread count). Reuses `index`'s storage.
-void build_neighbour_index(const AgentGraph& graph, NeighbourIndex& index);
+void build_neighbour_index(const AgentGraph& graph, NeighbourIndex& index,
+                           std::vector<std::uint32_t>& unique_count);
 NeighbourIndex build_neighbour_index(const AgentGraph& graph);
 
 /// Buffers kept between measurements, so a quarter's measurement does not
 /// allocate (and page-fault in) hundreds of megabytes afresh at national size.
 struct MeasureScratch {
   NeighbourIndex index;
-  std::vector<std::uint32_t> parent;
-  std::vector<std::int64_t> component_size;
+  std::vector<std::uint32_t> unique_count;   // per row, while building the index
+  std::vector<std::uint32_t> parent;         // per row
+  std::vector<std::int64_t> component_size;  // per row
+  std::vector<std::size_t> forward_offset;   // per row: its ties to higher-ranked rows
+  std::vector<std::uint32_t> forward;
+  std::vector<std::uint64_t> triangles;  // per row: linked pairs of its neighbours
 };
 
 /// `active[v]` marks vertices of agents still in the system. Deterministic
@@ -54,5 +66,13 @@ NetworkMeasures measure_network(const AgentGraph& graph, const std::vector<std::
 /// Local clustering of one vertex: the share of pairs of distinct neighbours
 /// that are tied to each other (0 when fewer than two neighbours).
 double local_clustering(const NeighbourIndex& index, AgentGraph::Vertex v);
+/// The same for a row of the index.
+double row_clustering(const NeighbourIndex& index, std::uint32_t row);
+
+/// triangles[r] = number of linked pairs among row r's neighbours, for every
+/// row at once (each triangle found once, from its lowest-ranked corner by
+/// degree, so a hub such as an incubator with hundreds of tenants costs
+/// little). Integer counts: the same for any thread count.
+void count_triangles(const NeighbourIndex& index, MeasureScratch& scratch);
 
 }  // namespace incubsim
