@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <type_traits>
+#include <utility>
 #include <variant>
+#include <vector>
 
 #include "core/errors.hpp"
+#include "output/chunk_writer.hpp"
 
 namespace incubsim::output {
 
@@ -64,8 +67,13 @@ void check_table(const std::string& group_path, const TableView& table, std::siz
 }
 
 void write_table_columns(hid_t group, const TableView& table, std::size_t rows, EnumStore& enums,
-                         std::size_t max_chunk_rows) {
+                         std::size_t max_chunk_rows, Executor* executor) {
   const hsize_t chunk = std::clamp<std::size_t>(rows, 1, max_chunk_rows);
+  // Chunks of every column are queued together, so that small tables too
+  // give each thread work; the datasets stay open until they are written.
+  h5::ChunkWriter writer(executor);
+  std::vector<h5::Dataset> datasets;
+  datasets.reserve(table.columns.size());
   for (const ColumnView& column : table.columns) {
     std::visit(
         [&](const auto& span) {
@@ -77,13 +85,15 @@ void write_table_columns(hid_t group, const TableView& table, std::size_t rows, 
             file_type = stored.stored.get();
             memory_type = stored.memory.get();
           }
-          const h5::Dataset dataset = h5::create_column(group, column.name, file_type, chunk, rows);
-          h5::write_rows(dataset.get(), memory_type, span.data(), 0, rows);
+          h5::Dataset dataset = h5::create_column(group, column.name, file_type, chunk, rows);
           h5::write_attribute(dataset.get(), "unit", column.unit);
           h5::write_attribute(dataset.get(), "description", column.doc);
+          writer.write(dataset.get(), memory_type, span.data(), 0, rows);
+          datasets.push_back(std::move(dataset));
         },
         column.data);
   }
+  writer.flush();
 }
 
 }  // namespace incubsim::output

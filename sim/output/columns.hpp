@@ -10,6 +10,10 @@
 #include "output/h5.hpp"
 #include "output/table.hpp"
 
+namespace incubsim {
+class Executor;
+}
+
 namespace incubsim::output {
 
 /// Names become HDF5 link names: a '/' would silently create subgroups.
@@ -44,8 +48,10 @@ class EnumStore {
 void check_table(const std::string& group_path, const TableView& table, std::size_t rows);
 
 /// Writes each column of `table` into `group` as a 1-D dataset chunked by
-/// up to `max_chunk_rows`, with unit and description attributes.
+/// up to `max_chunk_rows`, with unit and description attributes. The chunks
+/// are compressed on `executor`'s threads (output/chunk_writer.hpp), or in
+/// this thread when it is nullptr.
 void write_table_columns(hid_t group, const TableView& table, std::size_t rows, EnumStore& enums,
-                         std::size_t max_chunk_rows);
+                         std::size_t max_chunk_rows, Executor* executor = nullptr);
 
 }  // namespace incubsim::output

@@ -8,6 +8,8 @@
 #include <utility>
 
 #include "core/errors.hpp"
+#include "core/parallel.hpp"
+#include "output/chunk_writer.hpp"
 #include "output/columns.hpp"
 #include "output/file_commit.hpp"
 #include "output/h5.hpp"
@@ -27,11 +29,6 @@ constexpr std::size_t kEventChunkRows = 16384;
 constexpr std::size_t kEventFlushRows = 4 * kEventChunkRows;
 // Final tables are written at once; chunks are capped for partial reads.
 constexpr std::size_t kTableChunkRows = 16384;
-
-template <class T>
-void append(const h5::Dataset& dataset, const std::vector<T>& rows) {
-  h5::append_rows(dataset.get(), h5::TypeOf<T>::memory(), rows.data(), rows.size());
-}
 
 // Rows copied per read when checkpointing or restoring (bounded memory).
 constexpr hsize_t kCopyBlockRows = hsize_t{1} << 20;
@@ -103,6 +100,22 @@ struct RunWriter::Impl {
   // only after every object below has been closed.
   h5::File file;
   std::unique_ptr<EnumStore> enums;  // after the file: closed before it
+
+  // Compresses whole chunks on the run's number of threads (the arena is
+  // idle between the engine's phases, when the writer is called). Pending
+  // rows below reach the file only through `chunks`; each flush_*() ends
+  // with chunks.flush(), so nothing stays queued between calls.
+  std::unique_ptr<Executor> executor;  // null with one thread
+  h5::ChunkWriter chunks;
+
+  explicit Impl(int threads)
+      : executor(threads > 1 ? std::make_unique<Executor>(threads) : nullptr),
+        chunks(executor.get()) {}
+
+  template <class T>
+  void append(const h5::Dataset& dataset, const std::vector<T>& rows) {
+    chunks.append(dataset.get(), h5::TypeOf<T>::memory(), rows.data(), rows.size());
+  }
 
   // A group of per-quarter columns: /timeseries, and the ledgers that policy
   // instruments add (/policy/<name>).
@@ -218,19 +231,23 @@ struct RunWriter::Impl {
     append(one.quarter_column, one.pending_quarters);
     const std::size_t rows = one.pending_quarters.size();
     const std::size_t width = one.metrics.size();
-    std::vector<double> amounts(rows);
-    std::vector<std::int64_t> counts(rows);
+    // One column per metric, kept until the chunks are written.
+    std::vector<std::vector<double>> amounts(width);
+    std::vector<std::vector<std::int64_t>> counts(width);
     for (std::size_t m = 0; m < width; ++m) {
       if (one.metrics[m].kind == MetricKind::count) {
+        counts[m].resize(rows);
         for (std::size_t r = 0; r < rows; ++r) {
-          counts[r] = std::llround(one.pending_values[r * width + m]);
+          counts[m][r] = std::llround(one.pending_values[r * width + m]);
         }
-        append(one.metric_columns[m], counts);
+        append(one.metric_columns[m], counts[m]);
       } else {
-        for (std::size_t r = 0; r < rows; ++r) amounts[r] = one.pending_values[r * width + m];
-        append(one.metric_columns[m], amounts);
+        amounts[m].resize(rows);
+        for (std::size_t r = 0; r < rows; ++r) amounts[m][r] = one.pending_values[r * width + m];
+        append(one.metric_columns[m], amounts[m]);
       }
     }
+    chunks.flush();
     one.pending_quarters.clear();
     one.pending_values.clear();
   }
@@ -240,14 +257,15 @@ struct RunWriter::Impl {
     const EventRows& e = pending_events;
     const std::size_t n = e.size();
     append(ev_quarter, e.quarter);
-    h5::append_rows(ev_phase.get(), phase_enum->memory.get(), e.phase.data(), n);
-    h5::append_rows(ev_kind.get(), kind_enum->memory.get(), e.kind.data(), n);
-    h5::append_rows(ev_actor_kind.get(), agent_enum->memory.get(), e.actor_kind.data(), n);
+    chunks.append(ev_phase.get(), phase_enum->memory.get(), e.phase.data(), n);
+    chunks.append(ev_kind.get(), kind_enum->memory.get(), e.kind.data(), n);
+    chunks.append(ev_actor_kind.get(), agent_enum->memory.get(), e.actor_kind.data(), n);
     append(ev_actor, e.actor);
-    h5::append_rows(ev_target_kind.get(), agent_enum->memory.get(), e.target_kind.data(), n);
+    chunks.append(ev_target_kind.get(), agent_enum->memory.get(), e.target_kind.data(), n);
     append(ev_target, e.target);
     append(ev_amount, e.amount);
     append(ev_detail, e.detail);
+    chunks.flush();  // before the buffer they point into is reused
     pending_events.clear();
   }
 };
@@ -258,7 +276,7 @@ RunWriter::RunWriter(std::filesystem::path final_path, const Provenance& provena
   const h5::ErrorSilencer quiet;
   probe_writable(final_path_, temp_path_);
   try {
-    impl_ = std::make_unique<Impl>();
+    impl_ = std::make_unique<Impl>(provenance.threads);
     impl_->file = h5::create_file(temp_path_.string());
     impl_->metrics = std::move(metrics);
     impl_->write_provenance(provenance);
@@ -355,7 +373,8 @@ void RunWriter::write_table(const std::string& group_path, const TableView& tabl
   check_table(group_path, table, rows);
   or_discard([&] {
     const h5::Group group = h5::open_or_create_group(impl.root(), group_path);
-    write_table_columns(group.get(), table, rows, *impl.enums, kTableChunkRows);
+    write_table_columns(group.get(), table, rows, *impl.enums, kTableChunkRows,
+                        impl.executor.get());
     h5::write_attribute(group.get(), "rows", static_cast<std::int64_t>(rows));
   });
 }

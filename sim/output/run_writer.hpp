@@ -7,10 +7,13 @@
 // chunked, compressed datasets.
 //
 // A RunWriter is not thread-safe: create and use it from one thread (the
-// engine's output step). HDF5 errors surface as IoError, never as text
-// printed by the library. A call that fails after touching the file
-// discards the writer (temporary file removed; later calls throw Error), so
-// a half-written run can never be finished.
+// engine's output step). It compresses whole chunks on as many threads as
+// the provenance's `threads` (a TBB arena of its own, used only while the
+// engine's is idle); every HDF5 call stays on the calling thread. HDF5
+// errors surface as IoError, never as text printed by the library. A call
+// that fails after touching the file discards the writer (temporary file
+// removed; later calls throw Error), so a half-written run can never be
+// finished.
 #include <H5Ipublic.h>
 
 #include <filesystem>

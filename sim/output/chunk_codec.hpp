@@ -1,0 +1,26 @@
+#pragma once
+// HDF5's shuffle and deflate filters applied to one chunk outside the
+// library, so that chunks can be compressed on several threads and stored
+// with H5Dwrite_chunk. The bytes are those HDF5 1.10's own filter pipeline
+// stores (H5Z shuffle, then zlib compress2 at the dataset's level). Pure
+// functions of their arguments: safe to call from any thread.
+#include <cstddef>
+#include <span>
+#include <vector>
+
+namespace incubsim::output::h5 {
+
+/// Byte transpose as HDF5's shuffle filter does it: the first byte of every
+/// element, then every second byte, and so on; bytes after the last whole
+/// element are copied unchanged. `out` must hold raw.size() bytes.
+void shuffle_bytes(std::span<const unsigned char> raw, std::size_t element_size,
+                   unsigned char* out);
+
+/// Shuffles `raw` (elements of `element_size` bytes) into `scratch`, then
+/// deflates it at `level` into `out` (resized to the compressed size; it
+/// may exceed raw.size() for incompressible data, as HDF5's filter allows).
+/// Throws Error if zlib fails.
+void encode_chunk(std::span<const unsigned char> raw, std::size_t element_size, int level,
+                  std::vector<unsigned char>& out, std::vector<unsigned char>& scratch);
+
+}  // namespace incubsim::output::h5
