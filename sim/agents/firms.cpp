@@ -2,53 +2,64 @@
 
 namespace incubsim {
 
+AgentId FirmStore::grow(std::size_t n) {
+  const auto first = static_cast<AgentId>(key.size());
+  for_each_column([n](auto& column) { column.resize(column.size() + n); });
+  return first;
+}
+
+void FirmStore::set(AgentId id, const NewFirm& f) {
+  const auto r = static_cast<std::size_t>(id);
+  key[r] = f.key;
+  sector[r] = f.sector;
+  origin[r] = f.origin;
+  founded[r] = f.founded;
+  founder[r] = f.founder;
+  vertex[r] = 0;
+  status[r] = FirmStatus::alive;
+  exit_quarter[r] = -1;
+  exit_value[r] = 0.0;
+  stage[r] = Stage::nascent;
+  quality[r] = f.quality;
+  maturity[r] = f.maturity;
+  selling[r] = 0;
+  ip_count[r] = 0;
+  rd_intensity[r] = f.rd_intensity;
+  revenue[r] = 0.0;
+  costs[r] = 0.0;
+  rd_spend[r] = 0.0;
+  rd_total[r] = 0.0;
+  employees[r] = f.employees;
+  cash[r] = f.cash;
+  planned_burn[r] = 0.0;
+  last_round[r] = kNoRound;
+  rounds_raised[r] = 0;
+  raised_total[r] = 0.0;
+  valuation[r] = 0.0;
+  dilution_factor[r] = 1.0;
+  seeking[r] = 0;
+  ask[r] = 0.0;
+  incubator[r] = kNoAgent;
+  incubated_since[r] = -1;
+  ever_incubated[r] = 0;
+  graduated[r] = 0;
+  tech_sme[r] = 0;
+  high_tech[r] = 0;
+  above_size[r] = 0;
+  high_tech_until[r] = -1;
+  certified_ever[r] = 0;
+  loan_balance[r] = 0.0;
+  loan_due[r] = -1;
+  secondees[r] = 0;
+  policy_dev_boost[r] = 0.0;
+  policy_ip_boost[r] = 0.0;
+  grants_received[r] = 0.0;
+  tax_benefits[r] = 0.0;
+}
+
 AgentId FirmStore::add(const NewFirm& f) {
-  const auto id = static_cast<AgentId>(key.size());
-  key.push_back(f.key);
-  sector.push_back(f.sector);
-  origin.push_back(f.origin);
-  founded.push_back(f.founded);
-  founder.push_back(f.founder);
-  vertex.push_back(0);
-  status.push_back(FirmStatus::alive);
-  exit_quarter.push_back(-1);
-  exit_value.push_back(0.0);
-  stage.push_back(Stage::nascent);
-  quality.push_back(f.quality);
-  maturity.push_back(f.maturity);
-  selling.push_back(0);
-  ip_count.push_back(0);
-  rd_intensity.push_back(f.rd_intensity);
-  revenue.push_back(0.0);
-  costs.push_back(0.0);
-  rd_spend.push_back(0.0);
-  rd_total.push_back(0.0);
-  employees.push_back(f.employees);
-  cash.push_back(f.cash);
-  planned_burn.push_back(0.0);
-  last_round.push_back(kNoRound);
-  rounds_raised.push_back(0);
-  raised_total.push_back(0.0);
-  valuation.push_back(0.0);
-  dilution_factor.push_back(1.0);
-  seeking.push_back(0);
-  ask.push_back(0.0);
-  incubator.push_back(kNoAgent);
-  incubated_since.push_back(-1);
-  ever_incubated.push_back(0);
-  graduated.push_back(0);
-  tech_sme.push_back(0);
-  high_tech.push_back(0);
-  above_size.push_back(0);
-  high_tech_until.push_back(-1);
-  certified_ever.push_back(0);
-  loan_balance.push_back(0.0);
-  loan_due.push_back(-1);
-  secondees.push_back(0);
-  policy_dev_boost.push_back(0.0);
-  policy_ip_boost.push_back(0.0);
-  grants_received.push_back(0.0);
-  tax_benefits.push_back(0.0);
+  const AgentId id = grow(1);
+  set(id, f);
   return id;
 }
 

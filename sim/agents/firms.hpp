@@ -120,6 +120,11 @@ struct FirmStore {
   }
   /// Appends a firm and returns its id; `vertex` is set by the caller.
   AgentId add(const NewFirm& f);
+  /// Appends n rows for set() to fill (births in bulk, in parallel); returns
+  /// the first new id.
+  AgentId grow(std::size_t n);
+  /// Gives row `id` a new firm's values (every column; `vertex` 0).
+  void set(AgentId id, const NewFirm& f);
 };
 
 std::string_view to_string(Stage s);

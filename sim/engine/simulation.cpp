@@ -21,13 +21,14 @@ void Simulation::initialize() {
   if (initialized_) throw Error("Simulation::initialize called twice");
   initialized_ = true;
   next_ = kSetupQuarter;
-  run_phase(Phase::setup);
-  {
+  // In the run's arena: setup's loops are parallel, with the run's threads.
+  executor_.run([&] {
+    run_phase(Phase::setup);
     const PhaseContext ctx(scenario_, streams_,
                            Policies{&policies_->transfer_liability(), policies_.get()},
                            kSetupQuarter, Phase::setup, state_.events);
     policies_->initialize(state_, ctx);
-  }
+  });
   next_ = 0;
   refresh_alive_firms(state_);
   state_.events.clear();

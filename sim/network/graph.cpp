@@ -50,6 +50,13 @@ AgentGraph::Vertex AgentGraph::add_vertex(AgentRef agent, LineageKey key) {
   return static_cast<Vertex>(boost::add_vertex(VertexInfo{agent.kind, agent.id, key}, g_));
 }
 
+AgentGraph::Vertex AgentGraph::add_vertices(std::size_t n) {
+  const auto first = static_cast<Vertex>(boost::num_vertices(g_));
+  // With vecS vertices, add_vertex appends a default vertex; so does this.
+  g_.m_vertices.resize(g_.m_vertices.size() + n);
+  return first;
+}
+
 AgentGraph::Edge AgentGraph::add_tie(Vertex a, Vertex b, const TieInfo& info) {
   ++counts_[static_cast<std::size_t>(info.type)];
   const Edge e = boost::add_edge(a, b, info, g_).first;

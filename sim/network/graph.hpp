@@ -80,6 +80,14 @@ class AgentGraph {
   ~AgentGraph() = default;
 
   Vertex add_vertex(AgentRef agent, LineageKey key = 0);
+  /// Appends n vertices without ties for set_vertex() to describe (bulk
+  /// births, filled in parallel); returns the first.
+  Vertex add_vertices(std::size_t n);
+  /// Describes a vertex from add_vertices; distinct vertices may be set
+  /// concurrently.
+  void set_vertex(Vertex v, AgentRef agent, LineageKey key) {
+    g_[v] = VertexInfo{agent.kind, agent.id, key};
+  }
   /// Room for n vertices, so a run that grows to n agents never copies the
   /// vertex array (untouched capacity costs address space, not memory).
   void reserve_vertices(std::size_t n) { g_.m_vertices.reserve(n); }

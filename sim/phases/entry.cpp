@@ -54,15 +54,17 @@ void run_entry(WorldState& st, const PhaseContext& ctx) {
   const auto& sc = ctx.scenario();
   const auto root = static_cast<LineageKey>(LineageRoot::founders);
   Stream count = ctx.stream(AgentKind::none, root, Purpose::entry_count);
-  const int n = count.poisson(sc.firms.founders_per_quarter);
-  for (int i = 0; i < n; ++i) {
-    const LineageKey key =
-        lineage_key(AgentKind::firm, ctx.quarter(), root, static_cast<std::uint64_t>(i));
+  const auto n = static_cast<std::size_t>(count.poisson(sc.firms.founders_per_quarter));
+  const AgentId first = add_firms(st, n, [&](std::size_t i, AgentId id) {
+    const LineageKey key = lineage_key(AgentKind::firm, ctx.quarter(), root, i);
     Stream s = ctx.stream(AgentKind::firm, key, Purpose::attributes);
-    const NewFirm nf = draw_independent_firm(sc, s, key, ctx.quarter());
-    const AgentId firm = add_firm(st, nf);
+    st.firms.set(id, draw_independent_firm(sc, s, key, ctx.quarter()));
+  });
+  for (std::size_t i = 0; i < n; ++i) {
+    const AgentId firm = first + static_cast<AgentId>(i);
     ++st.flows.births_independent;
-    ctx.emit(EventKind::firm_birth, firm_ref(firm), {}, nf.cash,
+    ctx.emit(EventKind::firm_birth, firm_ref(firm), {},
+             st.firms.cash[static_cast<std::size_t>(firm)],
              static_cast<std::int32_t>(Origin::independent));
   }
   if (auto* policies = ctx.policies().instruments) policies->after_entry(st, ctx);

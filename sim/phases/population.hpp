@@ -6,6 +6,7 @@
 #include <cmath>
 #include <vector>
 
+#include "core/parallel.hpp"
 #include "engine/state.hpp"
 #include "phases/context.hpp"
 
@@ -63,6 +64,26 @@ AgentId add_researcher(WorldState& st, const NewResearcher& r);
 AgentId add_fund(WorldState& st, const NewFund& f);
 AgentId add_incubator(WorldState& st, const NewIncubator& n);
 AgentId add_firm(WorldState& st, const NewFirm& f);
+
+/// Adds n firms at once, in parallel: ids and vertices are those n add_firm
+/// calls would give, in order. fill(i, id) runs concurrently for each i in
+/// [0, n), must give row id its values with st.firms.set (then may adjust
+/// that row only), and may read but not write anything else. Returns the
+/// first id.
+template <class Fill>
+AgentId add_firms(WorldState& st, std::size_t n, Fill&& fill) {
+  auto& F = st.firms;
+  const AgentId first = F.grow(n);
+  const AgentGraph::Vertex v0 = st.graph.add_vertices(n);
+  parallel_for_each_index(n, [&](std::size_t i) {
+    const auto id = first + static_cast<AgentId>(i);
+    fill(i, id);
+    const auto f = static_cast<std::size_t>(id);
+    F.vertex[f] = v0 + static_cast<AgentGraph::Vertex>(i);
+    st.graph.set_vertex(F.vertex[f], firm_ref(id), F.key[f]);
+  });
+  return first;
+}
 
 /// Round bitmask from the names in a fund type's `rounds` list.
 std::uint8_t round_mask(const std::vector<std::string>& names);

@@ -126,9 +126,10 @@ void make_firms(WorldState& st, const PhaseContext& ctx) {
   const auto& m = sc.market;
   const double rd_ref = p.founding_employees * m.wage * p.rd_share_pre_revenue;  // per quarter
   reserve_run_capacity(st, sc);
-  for (int i = 0; i < p.initial_count; ++i) {
-    const LineageKey key =
-        lineage_key(AgentKind::firm, kSetupQuarter, kRoot, static_cast<std::uint64_t>(i));
+  // Each firm's row depends only on its own stream: made in parallel.
+  auto& F = st.firms;
+  add_firms(st, static_cast<std::size_t>(p.initial_count), [&](std::size_t i, AgentId id) {
+    const LineageKey key = lineage_key(AgentKind::firm, kSetupQuarter, kRoot, i);
     Stream s = ctx.stream(AgentKind::firm, key, Purpose::attributes);
     const int age = static_cast<int>(s.below(static_cast<std::uint64_t>(p.initial_age_max) + 1));
     NewFirm nf = draw_independent_firm(sc, s, key, -age);
@@ -136,9 +137,8 @@ void make_firms(WorldState& st, const PhaseContext& ctx) {
     const double speed = p.development_rate * std::exp(p.development_quality_effect * nf.quality) *
                          s.lognormal_with_mean(1.0, p.development_noise);
     const double reached = speed * age;
-    const AgentId id = add_firm(st, nf);
+    F.set(id, nf);
     const auto f = static_cast<std::size_t>(id);
-    auto& F = st.firms;
     F.rd_total[f] = rd_ref * age;
     F.ip_count[f] = s.poisson(p.ip_per_rd * F.rd_total[f]);
     if (reached >= 1.0 && speed > 0) {
@@ -164,7 +164,7 @@ void make_firms(WorldState& st, const PhaseContext& ctx) {
                        (F.selling[f] ? F.rd_intensity[f] * F.revenue[f] : 0.0) -
                        m.gross_margin * F.revenue[f];
     if (net > 0) F.cash[f] += s.uniform(1.0, std::max(1.0, p.target_runway)) * net;
-  }
+  });
 }
 
 /// Young initial firms start as tenants, placed by free room, up to capacity.
