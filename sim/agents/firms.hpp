@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/huge_pages.hpp"
 #include "core/ids.hpp"
 #include "core/random.hpp"
 #include "core/schedule.hpp"
@@ -102,8 +103,12 @@ struct FirmStore {
 
   std::size_t size() const { return key.size(); }
   bool alive(AgentId id) const { return status[static_cast<std::size_t>(id)] == FirmStatus::alive; }
+  /// Room for n firms in every column, backed by huge pages as it fills.
   void reserve(std::size_t n) {
-    for_each_column([n](auto& column) { column.reserve(n); });
+    for_each_column([n](auto& column) {
+      column.reserve(n);
+      advise_huge_pages(column);
+    });
   }
   /// Applies f to every column (reserve, checkpointing, consistency checks).
   template <class F>

@@ -70,6 +70,8 @@ struct Scratch {
   std::vector<std::uint8_t> active_vertices;          // for network measures
   std::vector<std::uint8_t> tie_ends;                 // decay draws, per decaying tie
   std::vector<std::int32_t> vertex_counts;            // per graph vertex (e.g. collaborators)
+  std::vector<AgentId> application_targets;           // admission: per alive firm and slot
+  std::vector<double> application_signals;            // admission: the same slots
   MeasureScratch measures;                            // network measures' buffers
 };
 

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/huge_pages.hpp"
 #include "core/ids.hpp"
 #include "core/random.hpp"
 #include "core/schedule.hpp"
@@ -90,7 +91,10 @@ class AgentGraph {
   }
   /// Room for n vertices, so a run that grows to n agents never copies the
   /// vertex array (untouched capacity costs address space, not memory).
-  void reserve_vertices(std::size_t n) { g_.m_vertices.reserve(n); }
+  void reserve_vertices(std::size_t n) {
+    g_.m_vertices.reserve(n);
+    advise_huge_pages(g_.m_vertices);
+  }
   std::size_t vertex_count() const { return boost::num_vertices(g_); }
   const VertexInfo& vertex(Vertex v) const { return g_[v]; }
 

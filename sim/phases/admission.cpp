@@ -57,8 +57,10 @@ void run_admission(WorldState& st, const PhaseContext& ctx) {
 
   // Each eligible firm draws where it applies and the signal each incubator
   // gets, into its own slots.
-  std::vector<AgentId> target(alive.size() * per, kNoAgent);
-  std::vector<double> signal(alive.size() * per, 0.0);
+  auto& target = st.scratch.application_targets;
+  auto& signal = st.scratch.application_signals;
+  target.assign(alive.size() * per, kNoAgent);
+  signal.assign(alive.size() * per, 0.0);
   parallel_for_each_index(alive.size(), [&](std::size_t a) {
     const auto f = static_cast<std::size_t>(alive[a]);
     if (F.ever_incubated[f] || ctx.quarter() - F.founded[f] > p.application_max_age) return;
