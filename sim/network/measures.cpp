@@ -93,6 +93,27 @@ double local_clustering(const NeighbourIndex& index, AgentGraph::Vertex v) {
   return row == NeighbourIndex::kNoRow ? 0.0 : row_clustering(index, row);
 }
 
+namespace {
+
+/// Calls f(x) for each x in both sorted ranges.
+template <class F>
+void for_each_common(const std::uint32_t* a, const std::uint32_t* a_end, const std::uint32_t* b,
+                     const std::uint32_t* b_end, F&& f) {
+  while (a != a_end && b != b_end) {
+    if (*a < *b) {
+      ++a;
+    } else if (*b < *a) {
+      ++b;
+    } else {
+      f(*a);
+      ++a;
+      ++b;
+    }
+  }
+}
+
+}  // namespace
+
 double row_clustering(const NeighbourIndex& index, std::uint32_t v) {
   const std::size_t k = index.count(v);
   if (k < 2) return 0.0;
@@ -106,18 +127,7 @@ double row_clustering(const NeighbourIndex& index, std::uint32_t v) {
   for (const auto* w = nv_begin; w != nv_end; ++w) {
     const auto* a = std::upper_bound(index.begin(*w), index.end(*w), *w);
     const auto* a_end = index.end(*w);
-    const auto* b = w + 1;
-    while (a != a_end && b != nv_end) {
-      if (*a < *b) {
-        ++a;
-      } else if (*b < *a) {
-        ++b;
-      } else {
-        ++links;
-        ++a;
-        ++b;
-      }
-    }
+    for_each_common(a, a_end, w + 1, nv_end, [&](std::uint32_t) { ++links; });
   }
   return static_cast<double>(links) / (static_cast<double>(k) * static_cast<double>(k - 1) / 2.0);
 }
@@ -161,18 +171,10 @@ void count_triangles(const NeighbourIndex& index, MeasureScratch& scratch) {
       const std::uint32_t* a = forward.data() + offset[*v];
       const std::uint32_t* a_end = forward.data() + offset[*v + 1];
       std::uint64_t at_v = 0;
-      for (const auto* b = u_begin; a != a_end && b != u_end;) {
-        if (*a < *b) {
-          ++a;
-        } else if (*b < *a) {
-          ++b;
-        } else {
-          ++at_v;
-          std::atomic_ref<std::uint64_t>(triangles[*a]).fetch_add(1, std::memory_order_relaxed);
-          ++a;
-          ++b;
-        }
-      }
+      for_each_common(a, a_end, u_begin, u_end, [&](std::uint32_t w) {
+        ++at_v;
+        std::atomic_ref<std::uint64_t>(triangles[w]).fetch_add(1, std::memory_order_relaxed);
+      });
       if (at_v > 0)
         std::atomic_ref<std::uint64_t>(triangles[*v]).fetch_add(at_v, std::memory_order_relaxed);
       at_u += at_v;
