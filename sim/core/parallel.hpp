@@ -11,6 +11,7 @@
 #include <tbb/partitioner.h>
 #include <tbb/task_arena.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <memory>
 #include <numeric>
@@ -169,6 +170,36 @@ void exclusive_scan_counts(const std::vector<Count>& counts, std::vector<std::si
   offsets[0] = 0;
   for (std::size_t i = 0; i < counts.size(); ++i)
     offsets[i + 1] = offsets[i] + static_cast<std::size_t>(counts[i]);
+}
+
+/// out = every i in [0, n) with keep(i), ascending, found in parallel:
+/// per-block counts, a scan, then each block fills its own slice. keep(i)
+/// is called twice per i and must not write shared state.
+template <class T, class Keep>
+void parallel_select(std::size_t n, Keep&& keep, std::vector<T>& out) {
+  constexpr std::size_t kBlock = std::size_t{1} << 14;
+  const std::size_t blocks = (n + kBlock - 1) / kBlock;
+  std::vector<std::size_t> count(blocks);
+  parallel_for_each_index(
+      blocks,
+      [&](std::size_t b) {
+        std::size_t c = 0;
+        for (std::size_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i)
+          c += keep(i) ? 1 : 0;
+        count[b] = c;
+      },
+      1);
+  std::vector<std::size_t> start;
+  exclusive_scan_counts(count, start);
+  out.resize(start[blocks]);
+  parallel_for_each_index(
+      blocks,
+      [&](std::size_t b) {
+        std::size_t k = start[b];
+        for (std::size_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i)
+          if (keep(i)) out[k++] = static_cast<T>(i);
+      },
+      1);
 }
 
 }  // namespace incubsim

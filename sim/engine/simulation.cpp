@@ -28,9 +28,9 @@ void Simulation::initialize() {
                            Policies{&policies_->transfer_liability(), policies_.get()},
                            kSetupQuarter, Phase::setup, state_.events);
     policies_->initialize(state_, ctx);
+    refresh_alive_firms(state_);
   });
   next_ = 0;
-  refresh_alive_firms(state_);
   state_.events.clear();
 }
 

@@ -101,12 +101,21 @@ void run_admission(WorldState& st, const PhaseContext& ctx) {
       return I.service_quality[a] > I.service_quality[b];
     return a < b;
   });
+  // Each incubator ranks its own applicants (a total order: the same for
+  // any thread count); admissions then go in incubator order.
+  parallel_for_each_index(
+      I.size(),
+      [&](std::size_t i) {
+        std::sort(apps.begin() + static_cast<std::ptrdiff_t>(count[i]),
+                  apps.begin() + static_cast<std::ptrdiff_t>(count[i + 1]),
+                  [](const Application& a, const Application& b) {
+                    return a.signal > b.signal || (a.signal == b.signal && a.firm < b.firm);
+                  });
+      },
+      8);
   for (const std::size_t i : order) {
     auto first = apps.begin() + static_cast<std::ptrdiff_t>(count[i]);
     auto last = apps.begin() + static_cast<std::ptrdiff_t>(count[i + 1]);
-    std::sort(first, last, [](const Application& a, const Application& b) {
-      return a.signal > b.signal || (a.signal == b.signal && a.firm < b.firm);
-    });
     for (auto it = first; it != last && I.tenants[i] < I.capacity[i]; ++it) {
       if (it->signal < p.admission_threshold) break;
       const auto f = static_cast<std::size_t>(it->firm);

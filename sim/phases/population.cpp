@@ -131,11 +131,10 @@ void end_tenancy(WorldState& st, const PhaseContext& ctx, AgentId firm, bool gra
 }
 
 void refresh_alive_firms(WorldState& st) {
-  auto& alive = st.scratch.alive_firms;
-  alive.clear();
   const auto& F = st.firms;
-  for (std::size_t f = 0; f < F.size(); ++f)
-    if (F.status[f] == FirmStatus::alive) alive.push_back(static_cast<AgentId>(f));
+  parallel_select(
+      F.size(), [&](std::size_t f) { return F.status[f] == FirmStatus::alive; },
+      st.scratch.alive_firms);
 }
 
 bool add_tie_once(AgentGraph& g, AgentGraph::Vertex a, AgentGraph::Vertex b, TieType type,
