@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <random>
@@ -79,7 +80,9 @@ std::vector<T> sample_values(hsize_t rows) {
   std::vector<T> out(static_cast<std::size_t>(rows));
   std::mt19937 gen(7);
   for (std::size_t i = 0; i < out.size(); ++i) {
-    out[i] = static_cast<T>(static_cast<double>(i / 3) * 1.5 + static_cast<double>(gen() % 4));
+    // Kept below 200 so that every column type, uint8 included, holds it.
+    const double v = static_cast<double>(i / 3) * 1.5 + static_cast<double>(gen() % 4);
+    out[i] = static_cast<T>(std::fmod(v, 200.0));
   }
   return out;
 }
