@@ -12,39 +12,14 @@ void build_neighbour_index(const AgentGraph& graph, NeighbourIndex& index,
                            std::vector<std::uint32_t>& unique_count) {
   using Vertex = AgentGraph::Vertex;
   const std::size_t n = graph.vertex_count();
-  // Rows: the vertices with ties, numbered in vertex order, found block by
-  // block in parallel (counts, a scan, then each block fills its slice).
-  constexpr std::size_t kBlock = std::size_t{1} << 14;
-  const std::size_t blocks = (n + kBlock - 1) / kBlock;
-  std::vector<std::size_t> block_rows(blocks);
+  // Rows: the vertices with ties, numbered in vertex order.
+  parallel_select(
+      n, [&](std::size_t v) { return graph.degree(static_cast<Vertex>(v)) > 0; }, index.vertex);
+  const std::size_t rows = index.vertex.size();
+  index.row_of.resize(n);
+  parallel_for_each_index(n, [&](std::size_t v) { index.row_of[v] = NeighbourIndex::kNoRow; });
   parallel_for_each_index(
-      blocks,
-      [&](std::size_t b) {
-        std::size_t rows = 0;
-        for (std::size_t v = b * kBlock; v < std::min(n, (b + 1) * kBlock); ++v)
-          rows += graph.degree(static_cast<Vertex>(v)) > 0 ? 1 : 0;
-        block_rows[b] = rows;
-      },
-      1);
-  std::vector<std::size_t> block_start;
-  exclusive_scan_counts(block_rows, block_start);
-  const std::size_t rows = block_start[blocks];
-  index.vertex.resize(rows);
-  index.row_of.resize(n);  // every entry is written below
-  parallel_for_each_index(
-      blocks,
-      [&](std::size_t b) {
-        auto row = static_cast<std::uint32_t>(block_start[b]);
-        for (std::size_t v = b * kBlock; v < std::min(n, (b + 1) * kBlock); ++v) {
-          if (graph.degree(static_cast<Vertex>(v)) > 0) {
-            index.vertex[row] = static_cast<Vertex>(v);
-            index.row_of[v] = row++;
-          } else {
-            index.row_of[v] = NeighbourIndex::kNoRow;
-          }
-        }
-      },
-      1);
+      rows, [&](std::size_t r) { index.row_of[index.vertex[r]] = static_cast<std::uint32_t>(r); });
 
   // Each row's length, offsets by a scan, then each row fills its own slice
   // with its distinct neighbours' rows.
