@@ -1,10 +1,13 @@
 // Agent stores: rows appended with consistent columns, derived measures.
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "agents/firms.hpp"
 #include "agents/funds.hpp"
 #include "agents/incubators.hpp"
 #include "agents/researchers.hpp"
+#include "core/parallel.hpp"
 
 namespace incubsim {
 namespace {
@@ -32,6 +35,50 @@ TEST(FirmStore, AddAppendsOneRowToEveryColumn) {
   EXPECT_EQ(f.incubator[1], kNoAgent);
   EXPECT_DOUBLE_EQ(f.dilution_factor[1], 1.0);
   EXPECT_EQ(f.stage[1], Stage::nascent);
+}
+
+/// Every column of two stores, as bytes, equal.
+void expect_same_columns(FirmStore& a, FirmStore& b) {
+  std::vector<std::vector<unsigned char>> bytes;
+  a.for_each_column([&](auto& column) {
+    const auto* p = reinterpret_cast<const unsigned char*>(column.data());
+    bytes.emplace_back(p, p + column.size() * sizeof(column[0]));
+  });
+  std::size_t c = 0;
+  b.for_each_column([&](auto& column) {
+    const auto* p = reinterpret_cast<const unsigned char*>(column.data());
+    EXPECT_EQ(std::vector<unsigned char>(p, p + column.size() * sizeof(column[0])), bytes[c++]);
+  });
+}
+
+TEST(FirmStore, GrowAndSetEqualAddForSmallAndLargeCohorts) {
+  // 5000 rows take the parallel path (one task per column), 3 the serial one.
+  for (const std::size_t n : {std::size_t{3}, std::size_t{5000}}) {
+    SCOPED_TRACE(n);
+    FirmStore one_by_one;
+    FirmStore bulk;
+    Executor executor(2);
+    const auto make = [](std::size_t i) {
+      NewFirm f;
+      f.key = 1000 + i;
+      f.sector = static_cast<std::uint8_t>(i % 7);
+      f.quality = 0.25 * static_cast<double>(i);
+      f.cash = 2.0 + static_cast<double>(i);
+      f.founded = static_cast<Quarter>(i % 11);
+      return f;
+    };
+    one_by_one.add(make(0));
+    bulk.add(make(0));
+    for (std::size_t i = 0; i < n; ++i) one_by_one.add(make(i + 1));
+    executor.run([&] {
+      const AgentId first = bulk.grow(n);
+      EXPECT_EQ(first, 1);
+      parallel_for_each_index(
+          n, [&](std::size_t i) { bulk.set(first + static_cast<AgentId>(i), make(i + 1)); });
+    });
+    expect_columns_have_size(bulk, n + 1);
+    expect_same_columns(one_by_one, bulk);
+  }
 }
 
 TEST(ResearcherStore, AddStartsInAcademia) {
