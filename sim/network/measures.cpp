@@ -87,6 +87,12 @@ void for_each_common(const std::uint32_t* a, const std::uint32_t* a_end, const s
   }
 }
 
+/// Local clustering from the linked pairs among k distinct neighbours.
+double clustering(std::uint64_t links, std::size_t k) {
+  if (k < 2) return 0.0;
+  return static_cast<double>(links) / (static_cast<double>(k) * static_cast<double>(k - 1) / 2.0);
+}
+
 }  // namespace
 
 double row_clustering(const NeighbourIndex& index, std::uint32_t v) {
@@ -98,13 +104,13 @@ double row_clustering(const NeighbourIndex& index, std::uint32_t v) {
   // vertex order, so this counts the same pairs as on vertex ids.
   const auto* nv_begin = index.begin(v);
   const auto* nv_end = index.end(v);
-  std::int64_t links = 0;
+  std::uint64_t links = 0;
   for (const auto* w = nv_begin; w != nv_end; ++w) {
     const auto* a = std::upper_bound(index.begin(*w), index.end(*w), *w);
     const auto* a_end = index.end(*w);
     for_each_common(a, a_end, w + 1, nv_end, [&](std::uint32_t) { ++links; });
   }
-  return static_cast<double>(links) / (static_cast<double>(k) * static_cast<double>(k - 1) / 2.0);
+  return clustering(links, k);
 }
 
 void count_triangles(const NeighbourIndex& index, MeasureScratch& scratch) {
@@ -270,12 +276,8 @@ NetworkMeasures measure_network(const AgentGraph& graph, const std::vector<std::
           Sums r;
           r.degree = static_cast<std::int64_t>(graph.degree(v));
           if (graph.degree(v) >= 2) {
-            const std::size_t k = index.count(row);
             // row_clustering, from the triangle counts.
-            const double c = k < 2
-                                 ? 0.0
-                                 : static_cast<double>(scratch.triangles[row]) /
-                                       (static_cast<double>(k) * static_cast<double>(k - 1) / 2.0);
+            const double c = clustering(scratch.triangles[row], index.count(row));
             r.clustering = c;
             r.clustered = 1;
             const AgentKind kind = graph.vertex(v).kind;
