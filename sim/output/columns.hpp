@@ -47,6 +47,10 @@ class EnumStore {
 /// Throws Error unless every column has `rows` rows and enum columns are uint8.
 void check_table(const std::string& group_path, const TableView& table, std::size_t rows);
 
+/// Rows per chunk of a table column: tables are written at once, and the
+/// cap keeps a partial read from decompressing a whole column.
+inline constexpr std::size_t kTableChunkRows = 16384;
+
 /// Writes each column of `table` into `group` as a 1-D dataset chunked by
 /// up to `max_chunk_rows`, with unit and description attributes. The chunks
 /// are compressed on `executor`'s threads (output/chunk_writer.hpp), or in

@@ -27,8 +27,6 @@ constexpr std::size_t kTimeseriesChunkRows = 64;
 // stays near 2.4 MB however long the run.
 constexpr std::size_t kEventChunkRows = 16384;
 constexpr std::size_t kEventFlushRows = 4 * kEventChunkRows;
-// Final tables are written at once; chunks are capped for partial reads.
-constexpr std::size_t kTableChunkRows = 16384;
 
 // Rows copied per read when checkpointing or restoring (bounded memory).
 constexpr hsize_t kCopyBlockRows = hsize_t{1} << 20;

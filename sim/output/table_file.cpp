@@ -17,8 +17,7 @@
 namespace incubsim::output {
 namespace {
 
-// Tables are small (one row per run or outcome) and written at once.
-constexpr std::size_t kTableChunkRows = 16384;
+// Tables (small here: one row per run or outcome) use kTableChunkRows.
 // Series are written at once too; one chunk holds 64 quarters, as in run files.
 constexpr std::size_t kSeriesChunkRows = 64;
 

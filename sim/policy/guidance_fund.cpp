@@ -19,7 +19,7 @@
 namespace incubsim {
 namespace {
 
-constexpr int kIndex = 2;  // position in the PolicySet
+constexpr int kGuidanceFundIndex = 2;  // position in the PolicySet
 
 class GuidanceFund final : public Instrument {
  public:
@@ -109,8 +109,8 @@ class GuidanceFund final : public Instrument {
  private:
   void launch(WorldState& st, const PhaseContext& ctx) {
     const auto& sc = ctx.scenario();
-    const LineageKey root = instrument_root(kIndex);
-    Stream s = ctx.stream(AgentKind::none, root, purpose(kIndex, 0));
+    const LineageKey root = instrument_root(kGuidanceFundIndex);
+    Stream s = ctx.stream(AgentKind::none, root, purpose(kGuidanceFundIndex, 0));
     const int n = whole_count(p_.funds_per_year, s);
     const auto& type = sc.funds.types[static_cast<std::size_t>(FundType::guidance)];
     for (int k = 0; k < n; ++k) {

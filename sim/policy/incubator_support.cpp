@@ -24,7 +24,7 @@
 namespace incubsim {
 namespace {
 
-constexpr int kIndex = 1;  // position in the PolicySet
+constexpr int kIncubatorSupportIndex = 1;  // position in the PolicySet
 
 class IncubatorSupport final : public Instrument {
  public:
@@ -133,7 +133,7 @@ class IncubatorSupport final : public Instrument {
   void add_places(WorldState& st, const PhaseContext& ctx) {
     auto& I = st.incubators;
     if (I.size() == 0 || p_.places_per_year <= 0) return;
-    Stream s = ctx.stream(AgentKind::none, instrument_root(kIndex), purpose(kIndex, 0));
+    Stream s = ctx.stream(AgentKind::none, instrument_root(kIncubatorSupportIndex), purpose(kIncubatorSupportIndex, 0));
     std::int64_t n = whole_count(p_.places_per_year, s);
     if (p_.cost_per_place > 0)
       n = std::min<std::int64_t>(
@@ -174,7 +174,7 @@ class IncubatorSupport final : public Instrument {
   void convert_operators(WorldState& st, const PhaseContext& ctx) {
     auto& I = st.incubators;
     if (p_.conversions_per_year <= 0) return;
-    Stream s = ctx.stream(AgentKind::none, instrument_root(kIndex), purpose(kIndex, 1));
+    Stream s = ctx.stream(AgentKind::none, instrument_root(kIncubatorSupportIndex), purpose(kIncubatorSupportIndex, 1));
     const int n = whole_count(p_.conversions_per_year, s);
     std::vector<std::size_t> government;
     for (std::size_t i = 0; i < I.size(); ++i)

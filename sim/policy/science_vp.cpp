@@ -32,7 +32,7 @@
 namespace incubsim {
 namespace {
 
-constexpr int kIndex = 4;  // position in the PolicySet
+constexpr int kScienceVpIndex = 4;  // position in the PolicySet
 constexpr int kHostCandidates = 8;
 constexpr int kResearcherCandidates = 8;
 
@@ -153,8 +153,8 @@ class ScienceVp final : public Instrument {
   }
 
   void start_secondments(WorldState& st, const PhaseContext& ctx) {
-    const LineageKey root = instrument_root(kIndex);
-    Stream count = ctx.stream(AgentKind::none, root, purpose(kIndex, 0));
+    const LineageKey root = instrument_root(kScienceVpIndex);
+    Stream count = ctx.stream(AgentKind::none, root, purpose(kScienceVpIndex, 0));
     const int n = count.poisson(p_.secondments_per_year / 4.0);
     if (n == 0) return;
     auto& R = st.researchers;
@@ -173,7 +173,7 @@ class ScienceVp final : public Instrument {
         continue;
       }
       Stream s = ctx.stream(AgentKind::none, hash_combine(root, static_cast<std::uint64_t>(j)),
-                            purpose(kIndex, 1));
+                            purpose(kScienceVpIndex, 1));
       AgentId host = kNoAgent;
       for (int d = 0; d < kHostCandidates && !alive.empty(); ++d) {
         const AgentId c = alive[s.below(alive.size())];

@@ -20,7 +20,7 @@
 namespace incubsim {
 namespace {
 
-constexpr int kIndex = 6;  // position in the PolicySet
+constexpr int kTalentProgrammeIndex = 6;  // position in the PolicySet
 
 class TalentProgramme final : public Instrument {
  public:
@@ -40,13 +40,13 @@ class TalentProgramme final : public Instrument {
   void after_entry(WorldState& st, const PhaseContext& ctx) override {
     if (p_.extra_founders <= 0) return;
     const auto& sc = ctx.scenario();
-    const LineageKey root = hash_combine(instrument_root(kIndex), 0);
-    Stream count = ctx.stream(AgentKind::none, root, purpose(kIndex, 0));
+    const LineageKey root = hash_combine(instrument_root(kTalentProgrammeIndex), 0);
+    Stream count = ctx.stream(AgentKind::none, root, purpose(kTalentProgrammeIndex, 0));
     const int n = count.poisson(p_.extra_founders);
     for (int i = 0; i < n; ++i) {
       const LineageKey key =
           lineage_key(AgentKind::firm, ctx.quarter(), root, static_cast<std::uint64_t>(i));
-      Stream s = ctx.stream(AgentKind::firm, key, purpose(kIndex, 1));
+      Stream s = ctx.stream(AgentKind::firm, key, purpose(kTalentProgrammeIndex, 1));
       NewFirm nf = draw_independent_firm(sc, s, key, ctx.quarter());
       nf.origin = Origin::programme;
       nf.quality += p_.founder_quality_bonus;
@@ -66,13 +66,13 @@ class TalentProgramme final : public Instrument {
   void after_institutions(WorldState& st, const PhaseContext& ctx) override {
     if (!active(ctx.quarter()) || p_.extra_researchers <= 0) return;
     const auto& sc = ctx.scenario();
-    const LineageKey root = hash_combine(instrument_root(kIndex), 1);
-    Stream count = ctx.stream(AgentKind::none, root, purpose(kIndex, 2));
+    const LineageKey root = hash_combine(instrument_root(kTalentProgrammeIndex), 1);
+    Stream count = ctx.stream(AgentKind::none, root, purpose(kTalentProgrammeIndex, 2));
     const int n = count.poisson(p_.extra_researchers);
     for (int k = 0; k < n; ++k) {
       const LineageKey key =
           lineage_key(AgentKind::researcher, ctx.quarter(), root, static_cast<std::uint64_t>(k));
-      Stream s = ctx.stream(AgentKind::researcher, key, purpose(kIndex, 3));
+      Stream s = ctx.stream(AgentKind::researcher, key, purpose(kTalentProgrammeIndex, 3));
       const AgentId id =
           add_researcher(st, draw_researcher(sc, s, key, ctx.quarter(), st.institutions.size()));
       researcher_grants_ += pay(p_.researcher_grant);

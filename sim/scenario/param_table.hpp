@@ -8,6 +8,12 @@
 
 namespace incubsim {
 
+// Sources of defaults used by both registries. "assumption" means an
+// order-of-magnitude choice made for a generic region, to be replaced by
+// calibration (scenarios/ouhai).
+inline constexpr const char* kAssumption = "assumption";
+inline constexpr const char* kOuhai000 = "Ouhai S&T bureau report, shared/reference/seeds/000";
+
 class ParamTable {
  public:
   explicit ParamTable(std::vector<ParamSpec>& out) : out_(out) {}

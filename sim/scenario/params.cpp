@@ -8,10 +8,6 @@
 namespace incubsim {
 namespace {
 
-// Sources of defaults. "assumption" means an order-of-magnitude choice made
-// for a generic region, to be replaced by calibration (scenarios/ouhai).
-constexpr const char* kAssumption = "assumption";
-constexpr const char* kOuhai000 = "Ouhai S&T bureau report, shared/reference/seeds/000";
 constexpr const char* kTransferLaw =
     "PRC Law on Promoting the Transformation of S&T Achievements (2015 rev.), art. 45";
 constexpr const char* kHteRules =

@@ -4,8 +4,6 @@
 namespace incubsim {
 namespace {
 
-constexpr const char* kAssumption = "assumption";
-constexpr const char* kOuhai000 = "Ouhai S&T bureau report, shared/reference/seeds/000";
 constexpr const char* kOuhai002 = "Ouhai S&T bureau H1 2024 report, shared/reference/seeds/002";
 constexpr const char* kEitLaw = "PRC Enterprise Income Tax Law (2007), arts. 4 and 28";
 constexpr const char* kSuperDeduction =

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "output/run_reader.hpp"
 #include "scenario/scenario.hpp"
 
 namespace incubsim::testing {
@@ -69,5 +70,12 @@ class ScratchDir {
  private:
   std::filesystem::path path_;
 };
+
+/// One line per differing dataset, for assertion messages.
+inline std::string describe(const std::vector<output::DatasetDifference>& differences) {
+  std::string text;
+  for (const auto& d : differences) text += d.path + ": " + d.what + "\n";
+  return text;
+}
 
 }  // namespace incubsim::testing

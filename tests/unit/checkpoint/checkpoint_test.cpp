@@ -21,6 +21,7 @@ namespace incubsim {
 namespace {
 
 namespace h5 = output::h5;
+using testing::describe;
 using testing::ScratchDir;
 
 // Every instrument on from quarter 3, after a burn-in of 2: instruments'
@@ -75,12 +76,6 @@ class StopAfterPhase final : public RunObserver {
   Quarter quarter_;
   Phase phase_;
 };
-
-std::string describe(const std::vector<output::DatasetDifference>& diffs) {
-  std::string s;
-  for (const auto& d : diffs) s += d.path + ": " + d.what + "\n";
-  return s;
-}
 
 class CheckpointResume : public ::testing::Test {
  protected:

@@ -16,6 +16,7 @@
 namespace incubsim {
 namespace {
 
+using testing::describe;
 using testing::ScratchDir;
 using testing::small_scenario;
 
@@ -41,12 +42,6 @@ std::filesystem::path run_with(const ScratchDir& dir, const Scenario& sc, int th
   r.output = dir / ("run-" + std::to_string(threads) + ".h5");
   run_to_file(r);
   return r.output;
-}
-
-std::string describe(const std::vector<output::DatasetDifference>& diffs) {
-  std::string s;
-  for (const auto& d : diffs) s += d.path + ": " + d.what + "\n";
-  return s;
 }
 
 TEST(Determinism, EveryDatasetIsBitIdenticalFor1And2And4Threads) {

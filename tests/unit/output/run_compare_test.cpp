@@ -2,20 +2,16 @@
 
 #include "output/run_reader.hpp"
 #include "sample_run.hpp"
+#include "test_support.hpp"
 
 namespace incubsim::output {
 namespace {
 
+using incubsim::testing::describe;
 using test_support::SampleOptions;
 using test_support::TempDir;
 
 const std::vector<std::string> kRunTimes = {"start_time", "end_time"};
-
-std::string describe(const std::vector<DatasetDifference>& differences) {
-  std::string text;
-  for (const auto& d : differences) text += d.path + ": " + d.what + "\n";
-  return text;
-}
 
 class CompareRuns : public ::testing::Test {
  protected:

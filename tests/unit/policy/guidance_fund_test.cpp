@@ -18,7 +18,7 @@ using testing::PolicyRun;
 using testing::ScratchDir;
 using testing::small_scenario;
 
-const std::string kLedger = "/policy/guidance_fund/";
+const std::string kGuidanceFundLedger = "/policy/guidance_fund/";
 
 /// Many young firms short of early money.
 Scenario thin_early_market(int quarters = 24) {
@@ -84,9 +84,9 @@ TEST(GuidanceFund, MoreSeedAndSeriesADealsAndMoney) {
     fund_deals += deals[g];
   }
   EXPECT_GT(fund_deals, 0.0);
-  EXPECT_EQ(on.sum(kLedger + "deals_by_guidance_funds"), fund_deals);
-  EXPECT_EQ(on.sum(kLedger + "funds_launched"), 12.0);
-  EXPECT_EQ(on.last(kLedger + "guidance_funds_active"), 12.0);
+  EXPECT_EQ(on.sum(kGuidanceFundLedger + "deals_by_guidance_funds"), fund_deals);
+  EXPECT_EQ(on.sum(kGuidanceFundLedger + "funds_launched"), 12.0);
+  EXPECT_EQ(on.last(kGuidanceFundLedger + "guidance_funds_active"), 12.0);
   // The mandate: every first deal of a guidance fund in a firm is a seed
   // or series-A deal (follow-ons in its portfolio may be later rounds).
   const auto kind = on.column("/events/kind");
@@ -113,11 +113,11 @@ TEST(GuidanceFund, LedgerIsConsistentUnderABindingBudget) {
   sc.funds.life = 16;  // funds close and distribute within the run
   sc.funds.investment_period = 8;
   const PolicyRun r(dir, "ledger", sc);
-  const auto spend = r.column(kLedger + "spend");
-  const auto quarter = r.column(kLedger + "quarter");
-  const auto launched = r.column(kLedger + "funds_launched");
-  const auto pub = r.column(kLedger + "public_committed");
-  const auto cap = r.column(kLedger + "capital_committed");
+  const auto spend = r.column(kGuidanceFundLedger + "spend");
+  const auto quarter = r.column(kGuidanceFundLedger + "quarter");
+  const auto launched = r.column(kGuidanceFundLedger + "funds_launched");
+  const auto pub = r.column(kGuidanceFundLedger + "public_committed");
+  const auto cap = r.column(kGuidanceFundLedger + "capital_committed");
   double year = 0;
   for (std::size_t i = 0; i < spend.size(); ++i) {
     if (static_cast<int>(quarter[i]) % 4 == 0) year = 0;
@@ -144,13 +144,13 @@ TEST(GuidanceFund, LedgerIsConsistentUnderABindingBudget) {
     open += status[g] != static_cast<double>(FundStatus::closed);
   }
   EXPECT_GT(share, 0.0);
-  EXPECT_NEAR(r.last(kLedger + "public_share_of_distributions"), share, 1e-9 * share);
-  EXPECT_NEAR(r.sum(kLedger + "invested_by_guidance_funds"), total_invested, 1e-9 * total_invested);
-  EXPECT_EQ(r.last(kLedger + "guidance_funds_active"), open);
+  EXPECT_NEAR(r.last(kGuidanceFundLedger + "public_share_of_distributions"), share, 1e-9 * share);
+  EXPECT_NEAR(r.sum(kGuidanceFundLedger + "invested_by_guidance_funds"), total_invested, 1e-9 * total_invested);
+  EXPECT_EQ(r.last(kGuidanceFundLedger + "guidance_funds_active"), open);
   EXPECT_LT(open, 20);  // some have closed
-  EXPECT_NEAR(r.sum("/policy/government/spend_guidance_fund"), r.sum(kLedger + "spend"), 1e-9);
-  EXPECT_NEAR(r.sum("/policy/government/spend"), r.sum(kLedger + "spend"), 1e-9);
-  EXPECT_NEAR(r.sum("/timeseries/policy_spend"), r.sum(kLedger + "spend"), 1e-9);
+  EXPECT_NEAR(r.sum("/policy/government/spend_guidance_fund"), r.sum(kGuidanceFundLedger + "spend"), 1e-9);
+  EXPECT_NEAR(r.sum("/policy/government/spend"), r.sum(kGuidanceFundLedger + "spend"), 1e-9);
+  EXPECT_NEAR(r.sum("/timeseries/policy_spend"), r.sum(kGuidanceFundLedger + "spend"), 1e-9);
 }
 
 TEST(GuidanceFund, LaunchesOnlyInItsWindow) {
@@ -181,7 +181,7 @@ TEST(GuidanceFund, FractionalRateLaunchesAboutThatManyAYear) {
   Scenario sc = guided(thin_early_market(80));
   sc.policy.guidance_fund.funds_per_year = 0.5;
   const PolicyRun r(dir, "half", sc);
-  const double n = r.sum(kLedger + "funds_launched");
+  const double n = r.sum(kGuidanceFundLedger + "funds_launched");
   EXPECT_GE(n, 4.0);  // 20 years at 1/2: Binomial(20, 0.5)
   EXPECT_LE(n, 16.0);
 }
@@ -192,7 +192,7 @@ TEST(GuidanceFund, SameFilesFor1And4Threads) {
   const PolicyRun one(dir1, "threads", sc, 1);
   const PolicyRun four(dir4, "threads", sc, 4);
   EXPECT_EQ(testing::differences(one, four), "");
-  EXPECT_GT(one.sum(kLedger + "deals_by_guidance_funds"), 0.0);
+  EXPECT_GT(one.sum(kGuidanceFundLedger + "deals_by_guidance_funds"), 0.0);
 }
 
 }  // namespace

@@ -19,7 +19,7 @@ using testing::PolicyRun;
 using testing::ScratchDir;
 using testing::small_scenario;
 
-const std::string kLedger = "/policy/incubator_support/";
+const std::string kIncubatorSupportLedger = "/policy/incubator_support/";
 
 /// Incubators are full: places are what limits admissions.
 Scenario crowded(int quarters = 24) {
@@ -52,8 +52,8 @@ TEST(IncubatorSupport, MorePlacesAdmissionsAndProfessionalOperators) {
   // 40 places a year for 6 years (quarters 0, 4, .., 20).
   EXPECT_EQ(on.last("/timeseries/incubator_capacity") - off.last("/timeseries/incubator_capacity"),
             240.0);
-  EXPECT_EQ(on.sum(kLedger + "places_added"), 240.0);
-  EXPECT_EQ(on.last(kLedger + "capacity"), on.last("/timeseries/incubator_capacity"));
+  EXPECT_EQ(on.sum(kIncubatorSupportLedger + "places_added"), 240.0);
+  EXPECT_EQ(on.last(kIncubatorSupportLedger + "capacity"), on.last("/timeseries/incubator_capacity"));
   EXPECT_GT(on.sum("/timeseries/incubator_admissions"),
             1.3 * off.sum("/timeseries/incubator_admissions"));
   EXPECT_GT(on.last("/timeseries/firms_incubated"), 1.5 * off.last("/timeseries/firms_incubated"));
@@ -61,9 +61,9 @@ TEST(IncubatorSupport, MorePlacesAdmissionsAndProfessionalOperators) {
   // by the end, the largest first.
   const auto op = on.column("/agents/incubators/operator");
   EXPECT_EQ(std::count(op.begin(), op.end(), 1.0), 6);
-  EXPECT_EQ(on.sum(kLedger + "conversions"), 6.0);
+  EXPECT_EQ(on.sum(kIncubatorSupportLedger + "conversions"), 6.0);
   EXPECT_EQ(count_events(on, EventKind::operator_converted), 6);
-  EXPECT_EQ(on.last(kLedger + "professional_incubators"), 6.0);
+  EXPECT_EQ(on.last(kIncubatorSupportLedger + "professional_incubators"), 6.0);
   const auto off_op = off.column("/agents/incubators/operator");
   EXPECT_EQ(std::count(off_op.begin(), off_op.end(), 1.0), 0);
   // Places go in proportion to capacity: the largest incubator gets most.
@@ -106,8 +106,8 @@ TEST(IncubatorSupport, SubsidyRaisesServiceQualityAndSurvivalOfTenants) {
   p.subsidy_quality_boost = 0.5;
   const PolicyRun off(dir, "off", base);
   const PolicyRun on(dir, "on", sub);
-  EXPECT_GT(on.sum(kLedger + "subsidised_tenants"), 0.0);
-  EXPECT_NEAR(on.sum(kLedger + "spend"), 0.02 * on.sum(kLedger + "subsidised_tenants"), 1e-9);
+  EXPECT_GT(on.sum(kIncubatorSupportLedger + "subsidised_tenants"), 0.0);
+  EXPECT_NEAR(on.sum(kIncubatorSupportLedger + "spend"), 0.02 * on.sum(kIncubatorSupportLedger + "subsidised_tenants"), 1e-9);
   const auto boost = on.column("/agents/incubators/policy_quality_boost");
   const auto tenants = on.column("/agents/incubators/tenants");
   for (std::size_t i = 0; i < boost.size(); ++i)
@@ -167,8 +167,8 @@ TEST(IncubatorSupport, EveryPromotionIsAwardedAndPromotionIsEasier) {
   const PolicyRun on(dir, "on", sc);
   EXPECT_GT(on.sum("/timeseries/incubators_provincial_plus"),
             off.sum("/timeseries/incubators_provincial_plus"));
-  EXPECT_EQ(on.sum(kLedger + "awards"), awards);
-  EXPECT_DOUBLE_EQ(on.sum(kLedger + "spend_awards"), on.sum(kLedger + "spend"));
+  EXPECT_EQ(on.sum(kIncubatorSupportLedger + "awards"), awards);
+  EXPECT_DOUBLE_EQ(on.sum(kIncubatorSupportLedger + "spend_awards"), on.sum(kIncubatorSupportLedger + "spend"));
 }
 
 TEST(IncubatorSupport, LedgerIsConsistentUnderABindingBudget) {
@@ -178,11 +178,11 @@ TEST(IncubatorSupport, LedgerIsConsistentUnderABindingBudget) {
   p.budget_per_year = 12.0;  // places alone would cost 20 a year
   p.operating_subsidy = 0.05;
   const PolicyRun r(dir, "ledger", sc);
-  const auto spend = r.column(kLedger + "spend");
-  const auto quarter = r.column(kLedger + "quarter");
-  const auto places = r.column(kLedger + "places_added");
-  const auto left = r.column(kLedger + "budget_left");
-  const auto total = r.column(kLedger + "spend_total");
+  const auto spend = r.column(kIncubatorSupportLedger + "spend");
+  const auto quarter = r.column(kIncubatorSupportLedger + "quarter");
+  const auto places = r.column(kIncubatorSupportLedger + "places_added");
+  const auto left = r.column(kIncubatorSupportLedger + "budget_left");
+  const auto total = r.column(kIncubatorSupportLedger + "spend_total");
   double year = 0, cumulative = 0;
   for (std::size_t i = 0; i < spend.size(); ++i) {
     if (static_cast<int>(quarter[i]) % 4 == 0) year = 0;
@@ -192,25 +192,25 @@ TEST(IncubatorSupport, LedgerIsConsistentUnderABindingBudget) {
     EXPECT_NEAR(left[i], 12.0 - year, 1e-9);
     EXPECT_NEAR(total[i], cumulative, 1e-9);
     const double parts =
-        r.column(kLedger + "spend_places")[i] + r.column(kLedger + "spend_conversions")[i] +
-        r.column(kLedger + "spend_awards")[i] + r.column(kLedger + "spend_subsidies")[i];
+        r.column(kIncubatorSupportLedger + "spend_places")[i] + r.column(kIncubatorSupportLedger + "spend_conversions")[i] +
+        r.column(kIncubatorSupportLedger + "spend_awards")[i] + r.column(kIncubatorSupportLedger + "spend_subsidies")[i];
     EXPECT_NEAR(parts, spend[i], 1e-9);
-    EXPECT_NEAR(r.column(kLedger + "spend_places")[i], 0.5 * places[i], 1e-9);
+    EXPECT_NEAR(r.column(kIncubatorSupportLedger + "spend_places")[i], 0.5 * places[i], 1e-9);
     // Only what the budget pays: at most 24 places (12 / 0.5) a year.
     EXPECT_LE(places[i], 24.0);
   }
-  EXPECT_GT(r.sum(kLedger + "places_added"), 0.0);
-  EXPECT_LT(r.sum(kLedger + "places_added"), 240.0);
+  EXPECT_GT(r.sum(kIncubatorSupportLedger + "places_added"), 0.0);
+  EXPECT_LT(r.sum(kIncubatorSupportLedger + "places_added"), 240.0);
   // Events agree with the ledger.
   const auto kind = r.column("/events/kind");
   const auto amount = r.column("/events/amount");
   double event_places = 0;
   for (std::size_t e = 0; e < kind.size(); ++e)
     if (kind[e] == static_cast<double>(EventKind::places_added)) event_places += amount[e];
-  EXPECT_EQ(event_places, r.sum(kLedger + "places_added"));
-  EXPECT_NEAR(r.sum("/policy/government/spend_incubator_support"), r.sum(kLedger + "spend"), 1e-9);
-  EXPECT_NEAR(r.sum("/policy/government/spend"), r.sum(kLedger + "spend"), 1e-9);
-  EXPECT_NEAR(r.sum("/timeseries/policy_spend"), r.sum(kLedger + "spend"), 1e-9);
+  EXPECT_EQ(event_places, r.sum(kIncubatorSupportLedger + "places_added"));
+  EXPECT_NEAR(r.sum("/policy/government/spend_incubator_support"), r.sum(kIncubatorSupportLedger + "spend"), 1e-9);
+  EXPECT_NEAR(r.sum("/policy/government/spend"), r.sum(kIncubatorSupportLedger + "spend"), 1e-9);
+  EXPECT_NEAR(r.sum("/timeseries/policy_spend"), r.sum(kIncubatorSupportLedger + "spend"), 1e-9);
 }
 
 TEST(IncubatorSupport, ActsOnlyInItsWindowAndWithdrawsTheBoostAfter) {
@@ -263,7 +263,7 @@ TEST(IncubatorSupport, SameFilesFor1And4Threads) {
   const PolicyRun one(dir1, "threads", sc, 1);
   const PolicyRun four(dir4, "threads", sc, 4);
   EXPECT_EQ(testing::differences(one, four), "");
-  EXPECT_GT(one.sum(kLedger + "spend"), 0.0);
+  EXPECT_GT(one.sum(kIncubatorSupportLedger + "spend"), 0.0);
 }
 
 }  // namespace

@@ -21,7 +21,7 @@ using testing::PolicyRun;
 using testing::ScratchDir;
 using testing::small_scenario;
 
-const std::string kLedger = "/policy/index_loans/";
+const std::string kIndexLoansLedger = "/policy/index_loans/";
 
 Scenario with_loans(Scenario sc) {
   auto& p = sc.policy.index_loans;
@@ -69,9 +69,9 @@ TEST(IndexLoans, LoansKeepFirmsWithAFinancingGapAlive) {
   const Scenario base = small_scenario(40);
   const PolicyRun none(dir, "none", base);
   const PolicyRun loans(dir, "loans", with_loans(base));
-  EXPECT_GT(loans.sum(kLedger + "loans_issued"), 20.0);
-  EXPECT_GT(loans.sum(kLedger + "amount_lent"), 0.0);
-  EXPECT_EQ(none.sum(kLedger + "loans_issued"), 0.0);
+  EXPECT_GT(loans.sum(kIndexLoansLedger + "loans_issued"), 20.0);
+  EXPECT_GT(loans.sum(kIndexLoansLedger + "amount_lent"), 0.0);
+  EXPECT_EQ(none.sum(kIndexLoansLedger + "loans_issued"), 0.0);
   // Fewer firms die and more are alive over the run.
   EXPECT_LT(loans.sum("/timeseries/deaths"), none.sum("/timeseries/deaths"));
   EXPECT_GT(loans.sum("/timeseries/firms_alive"), none.sum("/timeseries/firms_alive"));
@@ -90,18 +90,18 @@ TEST(IndexLoans, LedgerAndBookAreConsistent) {
   p.credit_line = 15.0;     // binding: rationing
   p.term = 4;
   const PolicyRun r(dir, "ledger", sc);
-  const auto quarter = r.column(kLedger + "quarter");
-  const auto spend = r.column(kLedger + "spend");
-  const auto subsidy = r.column(kLedger + "interest_subsidy");
-  const auto interest = r.column(kLedger + "interest");
-  const auto lent = r.column(kLedger + "amount_lent");
-  const auto issued = r.column(kLedger + "loans_issued");
-  const auto repaid = r.column(kLedger + "repaid");
-  const auto written_off = r.column(kLedger + "written_off");
-  const auto defaults = r.column(kLedger + "defaults");
-  const auto outstanding = r.column(kLedger + "outstanding");
-  const auto losses = r.column(kLedger + "bank_losses");
-  const auto borrowers = r.column(kLedger + "borrowers");
+  const auto quarter = r.column(kIndexLoansLedger + "quarter");
+  const auto spend = r.column(kIndexLoansLedger + "spend");
+  const auto subsidy = r.column(kIndexLoansLedger + "interest_subsidy");
+  const auto interest = r.column(kIndexLoansLedger + "interest");
+  const auto lent = r.column(kIndexLoansLedger + "amount_lent");
+  const auto issued = r.column(kIndexLoansLedger + "loans_issued");
+  const auto repaid = r.column(kIndexLoansLedger + "repaid");
+  const auto written_off = r.column(kIndexLoansLedger + "written_off");
+  const auto defaults = r.column(kIndexLoansLedger + "defaults");
+  const auto outstanding = r.column(kIndexLoansLedger + "outstanding");
+  const auto losses = r.column(kIndexLoansLedger + "bank_losses");
+  const auto borrowers = r.column(kIndexLoansLedger + "borrowers");
   double year = 0, l = 0, rp = 0, w = 0;
   bool rationed = false;
   for (std::size_t i = 0; i < spend.size(); ++i) {
@@ -123,8 +123,8 @@ TEST(IndexLoans, LedgerAndBookAreConsistent) {
   EXPECT_GT(rp, 0.0);
   EXPECT_GT(w, 0.0);
   // Interest beyond the subsidy share: the budget was exhausted some years.
-  EXPECT_LT(r.sum(kLedger + "interest_subsidy"),
-            p.interest_subsidy * r.sum(kLedger + "interest") - 1e-9);
+  EXPECT_LT(r.sum(kIndexLoansLedger + "interest_subsidy"),
+            p.interest_subsidy * r.sum(kIndexLoansLedger + "interest") - 1e-9);
 
   // Events match the ledger; loans are within max_loan; a firm holds at most
   // one loan at a time.
@@ -144,16 +144,16 @@ TEST(IndexLoans, LedgerAndBookAreConsistent) {
       open[ev.target[e]] = false;
     }
   }
-  EXPECT_EQ(ev_issued, static_cast<int>(r.sum(kLedger + "loans_issued")));
+  EXPECT_EQ(ev_issued, static_cast<int>(r.sum(kIndexLoansLedger + "loans_issued")));
   EXPECT_NEAR(ev_lent, l, 1e-9);
   EXPECT_NEAR(ev_repaid, rp, 1e-9);
   EXPECT_NEAR(ev_written, w, 1e-9);
   // The firms table holds what is still outstanding at the end.
   EXPECT_NEAR(r.sum("/agents/firms/loan_balance"), outstanding.back(), 1e-9);
   // The government totals include the subsidies.
-  EXPECT_NEAR(r.sum("/policy/government/spend"), r.sum(kLedger + "spend"), 1e-9);
-  EXPECT_NEAR(r.sum("/policy/government/spend_index_loans"), r.sum(kLedger + "spend"), 1e-9);
-  EXPECT_NEAR(r.sum("/timeseries/policy_spend"), r.sum(kLedger + "spend"), 1e-9);
+  EXPECT_NEAR(r.sum("/policy/government/spend"), r.sum(kIndexLoansLedger + "spend"), 1e-9);
+  EXPECT_NEAR(r.sum("/policy/government/spend_index_loans"), r.sum(kIndexLoansLedger + "spend"), 1e-9);
+  EXPECT_NEAR(r.sum("/timeseries/policy_spend"), r.sum(kIndexLoansLedger + "spend"), 1e-9);
 }
 
 TEST(IndexLoans, LendsOnlyWhileActiveAndWindsDownAfter) {
@@ -180,11 +180,11 @@ TEST(IndexLoans, LendsOnlyWhileActiveAndWindsDownAfter) {
   }
   EXPECT_GT(issued, 0);
   EXPECT_GT(settled_after, 0);  // loans made while active are wound down after
-  const auto quarter = r.column(kLedger + "quarter");
-  const auto spend = r.column(kLedger + "spend");
-  const auto active = r.column(kLedger + "active");
-  const auto outstanding = r.column(kLedger + "outstanding");
-  const auto borrowers = r.column(kLedger + "borrowers");
+  const auto quarter = r.column(kIndexLoansLedger + "quarter");
+  const auto spend = r.column(kIndexLoansLedger + "spend");
+  const auto active = r.column(kIndexLoansLedger + "active");
+  const auto outstanding = r.column(kIndexLoansLedger + "outstanding");
+  const auto borrowers = r.column(kIndexLoansLedger + "borrowers");
   for (std::size_t i = 0; i < quarter.size(); ++i) {
     const bool in = quarter[i] >= 8 && quarter[i] <= 15;
     EXPECT_EQ(active[i], in ? 1.0 : 0.0);
@@ -194,7 +194,7 @@ TEST(IndexLoans, LendsOnlyWhileActiveAndWindsDownAfter) {
       EXPECT_EQ(borrowers[i], 0.0) << "quarter " << quarter[i];
     }
   }
-  EXPECT_GT(r.sum(kLedger + "spend"), 0.0);
+  EXPECT_GT(r.sum(kIndexLoansLedger + "spend"), 0.0);
   EXPECT_EQ(r.sum("/agents/firms/loan_balance"), 0.0);
 }
 
@@ -210,10 +210,10 @@ TEST(IndexLoans, TheScoreDecidesWhoBorrows) {
   certified.policy.index_loans.min_score = 2.0;
   const PolicyRun a(dir, "strict", strict);
   const PolicyRun b(dir, "certified", certified);
-  EXPECT_GT(a.sum(kLedger + "applicants"), 0.0);
-  EXPECT_EQ(a.sum(kLedger + "eligible"), 0.0);
-  EXPECT_EQ(a.sum(kLedger + "loans_issued"), 0.0);
-  EXPECT_EQ(a.sum(kLedger + "spend"), 0.0);
+  EXPECT_GT(a.sum(kIndexLoansLedger + "applicants"), 0.0);
+  EXPECT_EQ(a.sum(kIndexLoansLedger + "eligible"), 0.0);
+  EXPECT_EQ(a.sum(kIndexLoansLedger + "loans_issued"), 0.0);
+  EXPECT_EQ(a.sum(kIndexLoansLedger + "spend"), 0.0);
   // Every borrower under the certification-only rule had been certified
   // high-tech before it borrowed.
   const Events ev(b);
@@ -230,7 +230,7 @@ TEST(IndexLoans, TheScoreDecidesWhoBorrows) {
     EXPECT_LT(first_high_tech[ev.target[e]], ev.quarter[e]);
   }
   EXPECT_GT(loans, 0);
-  EXPECT_LT(b.sum(kLedger + "eligible"), b.sum(kLedger + "applicants"));
+  EXPECT_LT(b.sum(kIndexLoansLedger + "eligible"), b.sum(kIndexLoansLedger + "applicants"));
 }
 
 /// One instrument on a hand-made population, hooks called directly.
@@ -415,7 +415,7 @@ TEST(IndexLoans, SameResultsWithOneAndFourThreads) {
   sc.policy.index_loans.budget_per_year = 0.05;
   const PolicyRun one(dir1, "loans", sc, 1);
   const PolicyRun four(dir4, "loans", sc, 4);
-  EXPECT_GT(one.sum(kLedger + "loans_issued"), 0.0);
+  EXPECT_GT(one.sum(kIndexLoansLedger + "loans_issued"), 0.0);
   EXPECT_EQ(testing::differences(one, four), "");
 }
 

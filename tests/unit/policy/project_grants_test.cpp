@@ -21,7 +21,7 @@ using testing::PolicyRun;
 using testing::ScratchDir;
 using testing::small_scenario;
 
-const std::string kLedger = "/policy/project_grants/";
+const std::string kProjectGrantsLedger = "/policy/project_grants/";
 
 Scenario with_grants(Scenario sc) {
   auto& p = sc.policy.project_grants;
@@ -34,8 +34,8 @@ Scenario with_grants(Scenario sc) {
 
 /// Mean over the year ends of a per-competition mean, weighted by `count`.
 double weighted_mean(const PolicyRun& r, const std::string& mean, const std::string& count) {
-  const auto m = r.column(kLedger + mean);
-  const auto n = r.column(kLedger + count);
+  const auto m = r.column(kProjectGrantsLedger + mean);
+  const auto n = r.column(kProjectGrantsLedger + count);
   double s = 0, w = 0;
   for (std::size_t i = 0; i < m.size(); ++i)
     if (n[i] > 0) {
@@ -50,8 +50,8 @@ TEST(ProjectGrants, ReviewersPickBetterFirmsAndRecipientsSurvive) {
   const Scenario base = small_scenario(40);
   const PolicyRun none(dir, "none", base);
   const PolicyRun grants(dir, "grants", with_grants(base));
-  EXPECT_GT(grants.sum(kLedger + "grants"), 100.0);
-  EXPECT_GT(grants.sum(kLedger + "applications"), grants.sum(kLedger + "grants"));
+  EXPECT_GT(grants.sum(kProjectGrantsLedger + "grants"), 100.0);
+  EXPECT_GT(grants.sum(kProjectGrantsLedger + "applications"), grants.sum(kProjectGrantsLedger + "grants"));
   // Winners are better than applicants on average (noisy review).
   EXPECT_GT(weighted_mean(grants, "winner_quality_mean", "grants"),
             weighted_mean(grants, "applicant_quality_mean", "applications") + 0.3);
@@ -96,13 +96,13 @@ TEST(ProjectGrants, LedgerIsConsistentAndGrantsComeAtYearEnds) {
   p.start_quarter = 8;
   p.end_quarter = 31;
   const PolicyRun r(dir, "ledger", sc);
-  const auto quarter = r.column(kLedger + "quarter");
-  const auto spend = r.column(kLedger + "spend");
-  const auto awarded = r.column(kLedger + "amount_awarded");
-  const auto grants = r.column(kLedger + "grants");
-  const auto beneficiaries = r.column(kLedger + "beneficiaries");
-  const auto applications = r.column(kLedger + "applications");
-  const auto unfunded = r.column(kLedger + "unfunded_winners");
+  const auto quarter = r.column(kProjectGrantsLedger + "quarter");
+  const auto spend = r.column(kProjectGrantsLedger + "spend");
+  const auto awarded = r.column(kProjectGrantsLedger + "amount_awarded");
+  const auto grants = r.column(kProjectGrantsLedger + "grants");
+  const auto beneficiaries = r.column(kProjectGrantsLedger + "beneficiaries");
+  const auto applications = r.column(kProjectGrantsLedger + "applications");
+  const auto unfunded = r.column(kProjectGrantsLedger + "unfunded_winners");
   double year = 0;
   for (std::size_t i = 0; i < spend.size(); ++i) {
     const int q = static_cast<int>(quarter[i]);
@@ -117,8 +117,8 @@ TEST(ProjectGrants, LedgerIsConsistentAndGrantsComeAtYearEnds) {
       EXPECT_EQ(applications[i], 0.0) << "quarter " << q;
     }
   }
-  EXPECT_GT(r.sum(kLedger + "unfunded_winners"), 0.0);
-  EXPECT_GT(r.sum(kLedger + "grants"), 0.0);
+  EXPECT_GT(r.sum(kProjectGrantsLedger + "unfunded_winners"), 0.0);
+  EXPECT_GT(r.sum(kProjectGrantsLedger + "grants"), 0.0);
 
   // Events and firms' totals match the ledger; grants are within max_grant.
   const auto kind = r.column("/events/kind");
@@ -135,8 +135,8 @@ TEST(ProjectGrants, LedgerIsConsistentAndGrantsComeAtYearEnds) {
     EXPECT_GE(eq[e], 8.0);
     EXPECT_LE(eq[e], 31.0);
   }
-  EXPECT_EQ(n, static_cast<int>(r.sum(kLedger + "grants")));
-  EXPECT_NEAR(total, r.sum(kLedger + "spend"), 1e-9);
+  EXPECT_EQ(n, static_cast<int>(r.sum(kProjectGrantsLedger + "grants")));
+  EXPECT_NEAR(total, r.sum(kProjectGrantsLedger + "spend"), 1e-9);
   EXPECT_NEAR(r.sum("/agents/firms/grants_received"), total, 1e-9);
   EXPECT_NEAR(r.sum("/policy/government/spend"), total, 1e-9);
   EXPECT_NEAR(r.sum("/policy/government/spend_project_grants"), total, 1e-9);
@@ -148,8 +148,8 @@ TEST(ProjectGrants, AFractionalRateGivesOneMoreGrantSomeYears) {
   Scenario sc = with_grants(small_scenario(40));
   sc.policy.project_grants.grants_per_year = 2.5;
   const PolicyRun r(dir, "fraction", sc);
-  const auto quarter = r.column(kLedger + "quarter");
-  const auto grants = r.column(kLedger + "grants");
+  const auto quarter = r.column(kProjectGrantsLedger + "quarter");
+  const auto grants = r.column(kProjectGrantsLedger + "grants");
   std::map<double, int> years;
   for (std::size_t i = 0; i < grants.size(); ++i) {
     if (static_cast<int>(quarter[i]) % 4 != 3) continue;
@@ -277,7 +277,7 @@ TEST(ProjectGrants, SameResultsWithOneAndFourThreads) {
   sc.policy.project_grants.budget_per_year = 8.0;
   const PolicyRun one(dir1, "grants", sc, 1);
   const PolicyRun four(dir4, "grants", sc, 4);
-  EXPECT_GT(one.sum(kLedger + "grants"), 0.0);
+  EXPECT_GT(one.sum(kProjectGrantsLedger + "grants"), 0.0);
   EXPECT_EQ(testing::differences(one, four), "");
 }
 

@@ -19,7 +19,7 @@ using testing::PolicyRun;
 using testing::ScratchDir;
 using testing::small_scenario;
 
-const std::string kLedger = "/policy/rd_incentives/";
+const std::string kRdIncentivesLedger = "/policy/rd_incentives/";
 
 Scenario with_incentives(Scenario sc) {
   auto& p = sc.policy.rd_incentives;
@@ -33,9 +33,9 @@ TEST(RdIncentives, MoreHighTechFirmsAndMoreRd) {
   const Scenario base = small_scenario(40);
   const PolicyRun none(dir, "none", base);
   const PolicyRun on(dir, "incentives", with_incentives(base));
-  EXPECT_GT(on.sum(kLedger + "intensity_raised"), 0.0);
-  EXPECT_GT(on.sum(kLedger + "tax_benefit"), 0.0);
-  EXPECT_GT(on.sum(kLedger + "awards"), 0.0);
+  EXPECT_GT(on.sum(kRdIncentivesLedger + "intensity_raised"), 0.0);
+  EXPECT_GT(on.sum(kRdIncentivesLedger + "tax_benefit"), 0.0);
+  EXPECT_GT(on.sum(kRdIncentivesLedger + "awards"), 0.0);
   EXPECT_GT(on.sum("/timeseries/firms_high_tech"), 1.2 * none.sum("/timeseries/firms_high_tech"));
   EXPECT_GT(on.sum("/timeseries/rd_spend"), none.sum("/timeseries/rd_spend"));
   // Without the behavioural response the certified population barely moves:
@@ -43,7 +43,7 @@ TEST(RdIncentives, MoreHighTechFirmsAndMoreRd) {
   Scenario passive = with_incentives(base);
   passive.policy.rd_incentives.threshold_response = 0.0;
   const PolicyRun off(dir, "passive", passive);
-  EXPECT_EQ(off.sum(kLedger + "intensity_raised"), 0.0);
+  EXPECT_EQ(off.sum(kRdIncentivesLedger + "intensity_raised"), 0.0);
   EXPECT_LT(off.sum("/timeseries/firms_high_tech"), on.sum("/timeseries/firms_high_tech"));
 }
 
@@ -53,17 +53,17 @@ TEST(RdIncentives, LedgerIsConsistent) {
   auto& p = sc.policy.rd_incentives;
   p.budget_per_year = 4.0;  // binding
   const PolicyRun r(dir, "ledger", sc);
-  const auto quarter = r.column(kLedger + "quarter");
-  const auto spend = r.column(kLedger + "spend");
-  const auto claimed = r.column(kLedger + "tax_claimed");
-  const auto rate = r.column(kLedger + "rate_benefit");
-  const auto deduction = r.column(kLedger + "deduction_benefit");
-  const auto paid = r.column(kLedger + "tax_benefit");
-  const auto award_amount = r.column(kLedger + "award_amount");
-  const auto awards = r.column(kLedger + "awards");
-  const auto benefiting = r.column(kLedger + "firms_benefiting");
-  const auto beneficiaries = r.column(kLedger + "beneficiaries");
-  const auto raised = r.column(kLedger + "intensity_raised");
+  const auto quarter = r.column(kRdIncentivesLedger + "quarter");
+  const auto spend = r.column(kRdIncentivesLedger + "spend");
+  const auto claimed = r.column(kRdIncentivesLedger + "tax_claimed");
+  const auto rate = r.column(kRdIncentivesLedger + "rate_benefit");
+  const auto deduction = r.column(kRdIncentivesLedger + "deduction_benefit");
+  const auto paid = r.column(kRdIncentivesLedger + "tax_benefit");
+  const auto award_amount = r.column(kRdIncentivesLedger + "award_amount");
+  const auto awards = r.column(kRdIncentivesLedger + "awards");
+  const auto benefiting = r.column(kRdIncentivesLedger + "firms_benefiting");
+  const auto beneficiaries = r.column(kRdIncentivesLedger + "beneficiaries");
+  const auto raised = r.column(kRdIncentivesLedger + "intensity_raised");
   double year = 0;
   bool capped = false;
   for (std::size_t i = 0; i < spend.size(); ++i) {
@@ -106,13 +106,13 @@ TEST(RdIncentives, LedgerIsConsistent) {
     total += amount[e];
   }
   EXPECT_GT(n, 0);
-  EXPECT_EQ(n, static_cast<int>(r.sum(kLedger + "awards")));
-  EXPECT_NEAR(total, r.sum(kLedger + "award_amount"), 1e-9);
-  EXPECT_NEAR(r.sum("/agents/firms/tax_benefits"), r.sum(kLedger + "tax_benefit"), 1e-9);
-  EXPECT_NEAR(r.sum("/agents/firms/grants_received"), r.sum(kLedger + "award_amount"), 1e-9);
-  EXPECT_NEAR(r.sum("/policy/government/spend"), r.sum(kLedger + "spend"), 1e-9);
-  EXPECT_NEAR(r.sum("/policy/government/spend_rd_incentives"), r.sum(kLedger + "spend"), 1e-9);
-  EXPECT_NEAR(r.sum("/timeseries/policy_spend"), r.sum(kLedger + "spend"), 1e-9);
+  EXPECT_EQ(n, static_cast<int>(r.sum(kRdIncentivesLedger + "awards")));
+  EXPECT_NEAR(total, r.sum(kRdIncentivesLedger + "award_amount"), 1e-9);
+  EXPECT_NEAR(r.sum("/agents/firms/tax_benefits"), r.sum(kRdIncentivesLedger + "tax_benefit"), 1e-9);
+  EXPECT_NEAR(r.sum("/agents/firms/grants_received"), r.sum(kRdIncentivesLedger + "award_amount"), 1e-9);
+  EXPECT_NEAR(r.sum("/policy/government/spend"), r.sum(kRdIncentivesLedger + "spend"), 1e-9);
+  EXPECT_NEAR(r.sum("/policy/government/spend_rd_incentives"), r.sum(kRdIncentivesLedger + "spend"), 1e-9);
+  EXPECT_NEAR(r.sum("/timeseries/policy_spend"), r.sum(kRdIncentivesLedger + "spend"), 1e-9);
 }
 
 TEST(RdIncentives, NothingOutsideTheWindow) {
@@ -121,18 +121,18 @@ TEST(RdIncentives, NothingOutsideTheWindow) {
   sc.policy.rd_incentives.start_quarter = 8;
   sc.policy.rd_incentives.end_quarter = 19;
   const PolicyRun r(dir, "window", sc);
-  const auto quarter = r.column(kLedger + "quarter");
-  const auto spend = r.column(kLedger + "spend");
-  const auto raised = r.column(kLedger + "intensity_raised");
-  const auto claimed = r.column(kLedger + "tax_claimed");
+  const auto quarter = r.column(kRdIncentivesLedger + "quarter");
+  const auto spend = r.column(kRdIncentivesLedger + "spend");
+  const auto raised = r.column(kRdIncentivesLedger + "intensity_raised");
+  const auto claimed = r.column(kRdIncentivesLedger + "tax_claimed");
   for (std::size_t i = 0; i < quarter.size(); ++i) {
     if (quarter[i] >= 8 && quarter[i] <= 19) continue;
     EXPECT_EQ(spend[i], 0.0) << "quarter " << quarter[i];
     EXPECT_EQ(raised[i], 0.0) << "quarter " << quarter[i];
     EXPECT_EQ(claimed[i], 0.0) << "quarter " << quarter[i];
   }
-  EXPECT_GT(r.sum(kLedger + "spend"), 0.0);
-  EXPECT_GT(r.sum(kLedger + "intensity_raised"), 0.0);
+  EXPECT_GT(r.sum(kRdIncentivesLedger + "spend"), 0.0);
+  EXPECT_GT(r.sum(kRdIncentivesLedger + "intensity_raised"), 0.0);
   const auto kind = r.column("/events/kind");
   const auto eq = r.column("/events/quarter");
   int awards = 0;
@@ -314,7 +314,7 @@ TEST(RdIncentives, SameResultsWithOneAndFourThreads) {
   sc.policy.rd_incentives.budget_per_year = 10.0;
   const PolicyRun one(dir1, "incentives", sc, 1);
   const PolicyRun four(dir4, "incentives", sc, 4);
-  EXPECT_GT(one.sum(kLedger + "spend"), 0.0);
+  EXPECT_GT(one.sum(kRdIncentivesLedger + "spend"), 0.0);
   EXPECT_EQ(testing::differences(one, four), "");
 }
 

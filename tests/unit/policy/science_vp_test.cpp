@@ -20,7 +20,7 @@ using testing::PolicyRun;
 using testing::ScratchDir;
 using testing::small_scenario;
 
-const std::string kLedger = "/policy/science_vp/";
+const std::string kScienceVpLedger = "/policy/science_vp/";
 
 Scenario seconding(Scenario sc) {
   auto& p = sc.policy.science_vp;
@@ -206,13 +206,13 @@ TEST(ScienceVp, LedgerIsConsistentAndTheBudgetCapsRunningSecondments) {
   Scenario sc = seconding(small_scenario(32));
   sc.policy.science_vp.budget_per_year = 0.6;  // 0.6 / (4 x 0.03): 5 at once
   const PolicyRun r(dir, "ledger", sc);
-  const auto spend = r.column(kLedger + "spend");
-  const auto quarter = r.column(kLedger + "quarter");
-  const auto active = r.column(kLedger + "active_secondments");
-  const auto started = r.column(kLedger + "started");
-  const auto ended = r.column(kLedger + "ended");
-  const auto stipends = r.column(kLedger + "stipends");
-  const auto hosts = r.column(kLedger + "hosts");
+  const auto spend = r.column(kScienceVpLedger + "spend");
+  const auto quarter = r.column(kScienceVpLedger + "quarter");
+  const auto active = r.column(kScienceVpLedger + "active_secondments");
+  const auto started = r.column(kScienceVpLedger + "started");
+  const auto ended = r.column(kScienceVpLedger + "ended");
+  const auto stipends = r.column(kScienceVpLedger + "stipends");
+  const auto hosts = r.column(kScienceVpLedger + "hosts");
   double year = 0, running = 0;
   for (std::size_t i = 0; i < spend.size(); ++i) {
     if (static_cast<int>(quarter[i]) % 4 == 0) year = 0;
@@ -226,14 +226,14 @@ TEST(ScienceVp, LedgerIsConsistentAndTheBudgetCapsRunningSecondments) {
     EXPECT_LE(active[i], 5.0);
     EXPECT_EQ(hosts[i], active[i]);  // one secondee per host
   }
-  EXPECT_GT(r.sum(kLedger + "unfunded"), 0.0);
-  EXPECT_GT(r.sum(kLedger + "started"), 10.0);
+  EXPECT_GT(r.sum(kScienceVpLedger + "unfunded"), 0.0);
+  EXPECT_GT(r.sum(kScienceVpLedger + "started"), 10.0);
   const auto career = r.column("/agents/researchers/career");
   EXPECT_EQ(std::count(career.begin(), career.end(), static_cast<double>(Career::seconded)),
-            r.last(kLedger + "active_secondments"));
-  EXPECT_NEAR(r.sum("/policy/government/spend_science_vp"), r.sum(kLedger + "spend"), 1e-12);
-  EXPECT_NEAR(r.sum("/policy/government/spend"), r.sum(kLedger + "spend"), 1e-12);
-  EXPECT_NEAR(r.sum("/timeseries/policy_spend"), r.sum(kLedger + "spend"), 1e-12);
+            r.last(kScienceVpLedger + "active_secondments"));
+  EXPECT_NEAR(r.sum("/policy/government/spend_science_vp"), r.sum(kScienceVpLedger + "spend"), 1e-12);
+  EXPECT_NEAR(r.sum("/policy/government/spend"), r.sum(kScienceVpLedger + "spend"), 1e-12);
+  EXPECT_NEAR(r.sum("/timeseries/policy_spend"), r.sum(kScienceVpLedger + "spend"), 1e-12);
 }
 
 TEST(ScienceVp, StartsOnlyInItsWindowAndWindsDownAfter) {
@@ -276,7 +276,7 @@ TEST(ScienceVp, SameFilesFor1And4Threads) {
   const PolicyRun one(dir1, "threads", sc, 1);
   const PolicyRun four(dir4, "threads", sc, 4);
   EXPECT_EQ(testing::differences(one, four), "");
-  EXPECT_GT(one.sum(kLedger + "started"), 0.0);
+  EXPECT_GT(one.sum(kScienceVpLedger + "started"), 0.0);
 }
 
 }  // namespace

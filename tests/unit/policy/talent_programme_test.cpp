@@ -17,7 +17,7 @@ using testing::PolicyRun;
 using testing::ScratchDir;
 using testing::small_scenario;
 
-const std::string kLedger = "/policy/talent_programme/";
+const std::string kTalentProgrammeLedger = "/policy/talent_programme/";
 
 Scenario programme(Scenario sc) {
   auto& p = sc.policy.talent_programme;
@@ -42,7 +42,7 @@ TEST(TalentProgramme, MoreFirmsResearchersAndInventions) {
   EXPECT_EQ(count_of(off.column("/agents/firms/origin"), static_cast<double>(Origin::programme)),
             0.0);
   EXPECT_GT(programme_firms, 24 * 6 * 0.7);
-  EXPECT_EQ(on.sum(kLedger + "founders"), programme_firms);
+  EXPECT_EQ(on.sum(kTalentProgrammeLedger + "founders"), programme_firms);
   // Births events carry origin programme.
   const auto kind = on.column("/events/kind");
   const auto detail = on.column("/events/detail");
@@ -69,8 +69,8 @@ TEST(TalentProgramme, MoreFirmsResearchersAndInventions) {
   EXPECT_GT(q_prog / programme_firms, q_ind / n_ind + 0.5);
   // More researchers, more inventions.
   EXPECT_EQ(on.sum("/timeseries/researcher_entries") - off.sum("/timeseries/researcher_entries"),
-            on.sum(kLedger + "researchers"));
-  EXPECT_GT(on.sum(kLedger + "researchers"), 24 * 40 * 0.8);
+            on.sum(kTalentProgrammeLedger + "researchers"));
+  EXPECT_GT(on.sum(kTalentProgrammeLedger + "researchers"), 24 * 40 * 0.8);
   EXPECT_GT(on.last("/timeseries/researchers_academic"),
             off.last("/timeseries/researchers_academic") + 500);
   EXPECT_GT(on.sum("/timeseries/inventions"), 1.2 * off.sum("/timeseries/inventions"));
@@ -81,14 +81,14 @@ TEST(TalentProgramme, LedgerIsConsistentAndEntrantsComeWithoutAGrantOnceTheBudge
   Scenario sc = programme(small_scenario(24));
   sc.policy.talent_programme.budget_per_year = 8.0;  // about 12 + 32 grants wanted a year
   const PolicyRun r(dir, "ledger", sc);
-  const auto spend = r.column(kLedger + "spend");
-  const auto quarter = r.column(kLedger + "quarter");
-  const auto founders = r.column(kLedger + "founders");
-  const auto researchers = r.column(kLedger + "researchers");
-  const auto fg = r.column(kLedger + "founder_grants");
-  const auto rg = r.column(kLedger + "researcher_grants");
-  const auto ungranted = r.column(kLedger + "ungranted");
-  const auto beneficiaries = r.column(kLedger + "beneficiaries");
+  const auto spend = r.column(kTalentProgrammeLedger + "spend");
+  const auto quarter = r.column(kTalentProgrammeLedger + "quarter");
+  const auto founders = r.column(kTalentProgrammeLedger + "founders");
+  const auto researchers = r.column(kTalentProgrammeLedger + "researchers");
+  const auto fg = r.column(kTalentProgrammeLedger + "founder_grants");
+  const auto rg = r.column(kTalentProgrammeLedger + "researcher_grants");
+  const auto ungranted = r.column(kTalentProgrammeLedger + "ungranted");
+  const auto beneficiaries = r.column(kTalentProgrammeLedger + "beneficiaries");
   double year = 0;
   for (std::size_t i = 0; i < spend.size(); ++i) {
     if (static_cast<int>(quarter[i]) % 4 == 0) year = 0;
@@ -100,7 +100,7 @@ TEST(TalentProgramme, LedgerIsConsistentAndEntrantsComeWithoutAGrantOnceTheBudge
     EXPECT_NEAR(granted + ungranted[i], founders[i] + researchers[i], 1e-9) << quarter[i];
     EXPECT_EQ(beneficiaries[i], founders[i] + researchers[i]);
   }
-  EXPECT_GT(r.sum(kLedger + "ungranted"), 0.0);
+  EXPECT_GT(r.sum(kTalentProgrammeLedger + "ungranted"), 0.0);
   // Founders still entered after the budget ran out.
   const auto origin = r.column("/agents/firms/origin");
   const auto grants = r.column("/agents/firms/grants_received");
@@ -111,10 +111,10 @@ TEST(TalentProgramme, LedgerIsConsistentAndEntrantsComeWithoutAGrantOnceTheBudge
       granted_total += grants[f];
     }
   EXPECT_GT(without, 0.0);
-  EXPECT_NEAR(granted_total, r.sum(kLedger + "founder_grants"), 1e-9);
-  EXPECT_NEAR(r.sum("/policy/government/spend_talent_programme"), r.sum(kLedger + "spend"), 1e-9);
-  EXPECT_NEAR(r.sum("/policy/government/spend"), r.sum(kLedger + "spend"), 1e-9);
-  EXPECT_NEAR(r.sum("/timeseries/policy_spend"), r.sum(kLedger + "spend"), 1e-9);
+  EXPECT_NEAR(granted_total, r.sum(kTalentProgrammeLedger + "founder_grants"), 1e-9);
+  EXPECT_NEAR(r.sum("/policy/government/spend_talent_programme"), r.sum(kTalentProgrammeLedger + "spend"), 1e-9);
+  EXPECT_NEAR(r.sum("/policy/government/spend"), r.sum(kTalentProgrammeLedger + "spend"), 1e-9);
+  EXPECT_NEAR(r.sum("/timeseries/policy_spend"), r.sum(kTalentProgrammeLedger + "spend"), 1e-9);
 }
 
 TEST(TalentProgramme, AddsEntrantsOnlyInItsWindow) {
@@ -123,10 +123,10 @@ TEST(TalentProgramme, AddsEntrantsOnlyInItsWindow) {
   sc.policy.talent_programme.start_quarter = 5;
   sc.policy.talent_programme.end_quarter = 10;
   const PolicyRun r(dir, "window", sc);
-  const auto quarter = r.column(kLedger + "quarter");
-  const auto founders = r.column(kLedger + "founders");
-  const auto researchers = r.column(kLedger + "researchers");
-  const auto spend = r.column(kLedger + "spend");
+  const auto quarter = r.column(kTalentProgrammeLedger + "quarter");
+  const auto founders = r.column(kTalentProgrammeLedger + "founders");
+  const auto researchers = r.column(kTalentProgrammeLedger + "researchers");
+  const auto spend = r.column(kTalentProgrammeLedger + "spend");
   for (std::size_t i = 0; i < quarter.size(); ++i) {
     const bool inside = quarter[i] >= 5 && quarter[i] <= 10;
     if (inside) continue;
@@ -150,8 +150,8 @@ TEST(TalentProgramme, AddsEntrantsOnlyInItsWindow) {
       EXPECT_GE(founded[f], 5);
       EXPECT_LE(founded[f], 10);
     }
-  EXPECT_GT(r.sum(kLedger + "founders"), 0.0);
-  EXPECT_GT(r.sum(kLedger + "researchers"), 0.0);
+  EXPECT_GT(r.sum(kTalentProgrammeLedger + "founders"), 0.0);
+  EXPECT_GT(r.sum(kTalentProgrammeLedger + "researchers"), 0.0);
 }
 
 TEST(TalentProgramme, CoreEntrantsKeepTheirDraws) {
@@ -181,7 +181,7 @@ TEST(TalentProgramme, SameFilesFor1And4Threads) {
   const PolicyRun one(dir1, "threads", sc, 1);
   const PolicyRun four(dir4, "threads", sc, 4);
   EXPECT_EQ(testing::differences(one, four), "");
-  EXPECT_GT(one.sum(kLedger + "founders"), 0.0);
+  EXPECT_GT(one.sum(kTalentProgrammeLedger + "founders"), 0.0);
 }
 
 }  // namespace

@@ -14,7 +14,7 @@ using testing::PolicyRun;
 using testing::ScratchDir;
 using testing::small_scenario;
 
-const std::string kLedger = "/policy/tech_transfer_insurance/";
+const std::string kTechTransferInsuranceLedger = "/policy/tech_transfer_insurance/";
 
 /// Liability matters in this ecosystem: insuring it should change choices.
 Scenario liability_heavy(int quarters = 40) {
@@ -71,7 +71,7 @@ TEST(TechTransferInsurance, MoreTransfersOfWeakerInventions) {
     return s / n;
   };
   EXPECT_LT(mean_quality(ins), mean_quality(none));
-  EXPECT_GT(ins.sum(kLedger + "insured_transfers"), 0.0);
+  EXPECT_GT(ins.sum(kTechTransferInsuranceLedger + "insured_transfers"), 0.0);
   // The liability researchers bear falls.
   EXPECT_LT(ins.sum("/timeseries/liability_incurred"), none.sum("/timeseries/liability_incurred"));
 }
@@ -81,13 +81,13 @@ TEST(TechTransferInsurance, LedgerIsConsistent) {
   Scenario sc = insured(liability_heavy());
   sc.policy.tech_transfer_insurance.budget_per_year = 0.5;  // binding
   const PolicyRun r(dir, "ledger", sc);
-  const auto spend = r.column(kLedger + "spend");
-  const auto subsidy = r.column(kLedger + "premium_subsidy");
-  const auto premiums = r.column(kLedger + "premiums");
-  const auto claims = r.column(kLedger + "claims");
-  const auto reserve = r.column(kLedger + "insurer_reserve");
-  const auto result = r.column(kLedger + "insurer_result");
-  const auto quarter = r.column(kLedger + "quarter");
+  const auto spend = r.column(kTechTransferInsuranceLedger + "spend");
+  const auto subsidy = r.column(kTechTransferInsuranceLedger + "premium_subsidy");
+  const auto premiums = r.column(kTechTransferInsuranceLedger + "premiums");
+  const auto claims = r.column(kTechTransferInsuranceLedger + "claims");
+  const auto reserve = r.column(kTechTransferInsuranceLedger + "insurer_reserve");
+  const auto result = r.column(kTechTransferInsuranceLedger + "insurer_result");
+  const auto quarter = r.column(kTechTransferInsuranceLedger + "quarter");
   double p = 0, c = 0, year = 0;
   for (std::size_t i = 0; i < spend.size(); ++i) {
     if (static_cast<int>(quarter[i]) % 4 == 0) year = 0;
@@ -102,12 +102,12 @@ TEST(TechTransferInsurance, LedgerIsConsistent) {
   }
   EXPECT_GT(p, 0.0);
   EXPECT_GT(c, 0.0);
-  EXPECT_NEAR(r.last(kLedger + "loss_ratio"), c / p, 1e-12);
+  EXPECT_NEAR(r.last(kTechTransferInsuranceLedger + "loss_ratio"), c / p, 1e-12);
   // Claims are the liability the policy covered, and the government total
   // adds up every instrument.
   EXPECT_NEAR(r.sum("/timeseries/liability_covered"), c, 1e-9);
-  EXPECT_NEAR(r.sum("/policy/government/spend"), r.sum(kLedger + "spend"), 1e-9);
-  EXPECT_NEAR(r.sum("/timeseries/policy_spend"), r.sum(kLedger + "spend"), 1e-9);
+  EXPECT_NEAR(r.sum("/policy/government/spend"), r.sum(kTechTransferInsuranceLedger + "spend"), 1e-9);
+  EXPECT_NEAR(r.sum("/timeseries/policy_spend"), r.sum(kTechTransferInsuranceLedger + "spend"), 1e-9);
 }
 
 TEST(TechTransferInsurance, OnlyPilotInstitutionsAreInsured) {
@@ -129,7 +129,7 @@ TEST(TechTransferInsurance, OnlyPilotInstitutionsAreInsured) {
     EXPECT_EQ(pilot[inst], 1.0);
   }
   EXPECT_GT(insured_events, 0);
-  EXPECT_EQ(r.last(kLedger + "pilot_institutions"), 2.0);
+  EXPECT_EQ(r.last(kTechTransferInsuranceLedger + "pilot_institutions"), 2.0);
 }
 
 TEST(TechTransferInsurance, ExplicitPilotsOverrideTheCount) {
@@ -172,7 +172,7 @@ TEST(TechTransferInsurance, AShorterClaimWindowPaysLess) {
   narrow.policy.tech_transfer_insurance.claim_window = 1;
   const PolicyRun a(dir, "wide", wide);
   const PolicyRun b(dir, "narrow", narrow);
-  EXPECT_LT(b.sum(kLedger + "claims_count"), a.sum(kLedger + "claims_count"));
+  EXPECT_LT(b.sum(kTechTransferInsuranceLedger + "claims_count"), a.sum(kTechTransferInsuranceLedger + "claims_count"));
 }
 
 }  // namespace
@@ -190,7 +190,7 @@ TEST(TechTransferInsurance, TakeUpSetsTheShareOfTransfersInsured) {
     const double transfers =
         r.sum("/timeseries/transfers_licence") + r.sum("/timeseries/transfers_spinoff");
     EXPECT_GT(transfers, 200.0);
-    return r.sum(kLedger + "insured_transfers") / transfers;
+    return r.sum(kTechTransferInsuranceLedger + "insured_transfers") / transfers;
   };
   const double low = insured_share(0.1);
   const double high = insured_share(0.3);
