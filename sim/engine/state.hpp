@@ -62,6 +62,13 @@ struct QuarterFlows {
 
 /// Per-quarter indexes and buffers, rebuilt or cleared in place so that hot
 /// loops do not allocate once capacities have grown.
+/// Admission: a firm's application to an incubator, with the noisy quality
+/// signal the incubator saw.
+struct Application {
+  AgentId firm = kNoAgent;
+  double signal = 0.0;
+};
+
 struct Scratch {
   std::vector<AgentId> alive_firms;                   // ascending ids
   std::vector<std::vector<AgentId>> firms_by_sector;  // alive firms
@@ -72,6 +79,7 @@ struct Scratch {
   std::vector<std::int32_t> vertex_counts;            // per graph vertex (e.g. collaborators)
   std::vector<AgentId> application_targets;           // admission: per alive firm and slot
   std::vector<double> application_signals;            // admission: the same slots
+  std::vector<Application> applications;              // admission: grouped by incubator
   MeasureScratch measures;                            // network measures' buffers
 };
 

@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "core/buffers.hpp"
+
 namespace incubsim {
 
 AgentGraph::AgentGraph(const AgentGraph& other)
@@ -104,7 +106,7 @@ void AgentGraph::clear_ties(Vertex v) {
 
 void AgentGraph::count_decaying_ties(TieType type, std::vector<std::int32_t>& per_vertex) const {
   if (!decays(type)) throw std::logic_error("count_decaying_ties: ties of this type do not decay");
-  per_vertex.assign(vertex_count(), 0);
+  assign_reusing(per_vertex, vertex_count(), std::int32_t{0});
   for (const auto& d : decaying_) {
     if (d.type != type) continue;
     ++per_vertex[boost::source(d.edge, g_)];

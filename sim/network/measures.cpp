@@ -4,6 +4,7 @@
 #include <atomic>
 #include <numeric>
 
+#include "core/buffers.hpp"
 #include "core/parallel.hpp"
 
 namespace incubsim {
@@ -141,7 +142,7 @@ void count_triangles(const NeighbourIndex& index, MeasureScratch& scratch) {
       if (ranks_above(row, *w)) forward[k++] = *w;
   });
   auto& triangles = scratch.triangles;
-  triangles.assign(rows, 0);
+  assign_reusing(triangles, rows, std::uint64_t{0});
   // Each triangle (u, v, w) is found once, at u; the counts of v and w are
   // shared with other tasks, hence atomic (integer sums: order-free).
   parallel_for_each_index(rows, [&](std::size_t u) {
@@ -214,7 +215,7 @@ void active_component_sizes(const NeighbourIndex& index, const std::vector<std::
       if (a != b) parent[std::max(a, b)] = std::min(a, b);
     }
   }
-  size.assign(rows, 0);
+  assign_reusing(size, rows, std::int64_t{0});
   for (std::size_t r = 0; r < rows; ++r)
     if (active[index.vertex[r]]) ++size[root(parent, static_cast<std::uint32_t>(r))];
 }

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <numeric>
 
+#include "core/buffers.hpp"
 #include "core/fenwick.hpp"
 #include "core/parallel.hpp"
 #include "phases/phases.hpp"
@@ -14,11 +15,6 @@
 
 namespace incubsim {
 namespace {
-
-struct Application {
-  AgentId firm;
-  double signal;
-};
 
 void departures(WorldState& st, const PhaseContext& ctx) {
   const auto& p = ctx.scenario().incubators;
@@ -59,8 +55,8 @@ void run_admission(WorldState& st, const PhaseContext& ctx) {
   // gets, into its own slots.
   auto& target = st.scratch.application_targets;
   auto& signal = st.scratch.application_signals;
-  target.assign(alive.size() * per, kNoAgent);
-  signal.assign(alive.size() * per, 0.0);
+  assign_reusing(target, alive.size() * per, kNoAgent);
+  assign_reusing(signal, alive.size() * per, 0.0);
   parallel_for_each_index(alive.size(), [&](std::size_t a) {
     const auto f = static_cast<std::size_t>(alive[a]);
     if (F.ever_incubated[f] || ctx.quarter() - F.founded[f] > p.application_max_age) return;
@@ -86,7 +82,8 @@ void run_admission(WorldState& st, const PhaseContext& ctx) {
   for (const AgentId t : target)
     if (t != kNoAgent) ++count[static_cast<std::size_t>(t) + 1];
   std::partial_sum(count.begin(), count.end(), count.begin());
-  std::vector<Application> apps(count.back());
+  auto& apps = st.scratch.applications;
+  assign_reusing(apps, count.back(), Application{});
   std::vector<std::size_t> fill(count.begin(), count.end() - 1);
   for (std::size_t k = 0; k < target.size(); ++k)
     if (target[k] != kNoAgent)

@@ -5,6 +5,7 @@
 // designated size).
 #include <algorithm>
 
+#include "core/buffers.hpp"
 #include "core/parallel.hpp"
 #include "phases/phases.hpp"
 #include "phases/population.hpp"
@@ -112,7 +113,7 @@ void researcher_turnover(WorldState& st, const PhaseContext& ctx) {
   auto& R = st.researchers;
   const std::size_t n = R.size();
   auto& leave = st.scratch.flags;
-  leave.assign(n, 0);
+  assign_reusing(leave, n, std::uint8_t{0});
   parallel_for_each_index(n, [&](std::size_t r) {
     if (R.career[r] != Career::academic) return;
     Stream s = ctx.stream(AgentKind::researcher, R.key[r], Purpose::career);
@@ -176,7 +177,7 @@ void certify(WorldState& st, const PhaseContext& ctx) {
   auto& F = st.firms;
   const auto& alive = st.scratch.alive_firms;
   auto& first = st.scratch.flags;
-  first.assign(alive.size(), 0);
+  assign_reusing(first, alive.size(), std::uint8_t{0});
   const Quarter q = ctx.quarter();
   parallel_for_each_index(alive.size(), [&](std::size_t a) {
     const auto f = static_cast<std::size_t>(alive[a]);

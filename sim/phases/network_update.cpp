@@ -5,6 +5,7 @@
 // endpoints, so the resulting graph is the same for any thread count.
 #include <algorithm>
 
+#include "core/buffers.hpp"
 #include "core/parallel.hpp"
 #include "phases/phases.hpp"
 #include "phases/population.hpp"
@@ -87,7 +88,7 @@ void decay_ties(WorldState& st, const PhaseContext& ctx) {
   const auto& np = ctx.scenario().network;
   const auto& ties = st.graph.decaying_ties();
   auto& ends = st.scratch.tie_ends;
-  ends.assign(ties.size(), 0);
+  assign_reusing(ends, ties.size(), std::uint8_t{0});
   parallel_for_each_index(ties.size(), [&](std::size_t i) {
     const double p = ties[i].type == TieType::alliance ? np.alliance_decay : np.collaboration_decay;
     if (p <= 0) return;

@@ -92,8 +92,15 @@ void run_operations(WorldState& st, const PhaseContext& ctx) {
   const auto& alive = st.scratch.alive_firms;
   auto& allies = st.scratch.values;
   allies.resize(alive.size());
+  // Only firms still developing their product use their allies' maturity,
+  // and most have no ally: counting alliances from the graph's compact list
+  // spares walking every other firm's ties.
+  auto& alliances = st.scratch.vertex_counts;
+  st.graph.count_decaying_ties(TieType::alliance, alliances);
   parallel_for_each_index(alive.size(), [&](std::size_t a) {
-    allies[a] = ally_maturity(st, static_cast<std::size_t>(alive[a]));
+    const auto f = static_cast<std::size_t>(alive[a]);
+    const bool uses = !st.firms.selling[f] && alliances[st.firms.vertex[f]] > 0;
+    allies[a] = uses ? ally_maturity(st, f) : 0.0;
   });
   parallel_for_each_index(alive.size(), [&](std::size_t a) {
     operate(st, ctx, static_cast<std::size_t>(alive[a]), allies[a]);

@@ -6,6 +6,7 @@
 // the liability not covered by policy.
 #include <algorithm>
 
+#include "core/buffers.hpp"
 #include "core/parallel.hpp"
 #include "phases/phases.hpp"
 #include "phases/population.hpp"
@@ -155,8 +156,8 @@ void run_outcomes(WorldState& st, const PhaseContext& ctx) {
   const auto& alive = st.scratch.alive_firms;
   auto& fate = st.scratch.flags;
   auto& value = st.scratch.values;
-  fate.assign(alive.size(), survive);
-  value.assign(alive.size(), 0.0);
+  assign_reusing(fate, alive.size(), std::uint8_t{survive});
+  assign_reusing(value, alive.size(), 0.0);
   parallel_for_each_index(alive.size(), [&](std::size_t a) {
     fate[a] = decide(st, ctx, static_cast<std::size_t>(alive[a]), value[a]);
   });

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/buffers.hpp"
+
 namespace incubsim {
 
 std::size_t draw_categorical(Stream& s, const std::vector<double>& weights) {
@@ -188,7 +190,7 @@ AgentGraph::Edge tie_or_strengthen(AgentGraph& g, AgentGraph::Vertex a, AgentGra
 }
 
 void mark_active_vertices(const WorldState& st, std::vector<std::uint8_t>& active) {
-  active.assign(st.graph.vertex_count(), 0);
+  assign_reusing(active, st.graph.vertex_count(), std::uint8_t{0});
   for (const AgentId f : st.scratch.alive_firms)
     active[st.firms.vertex[static_cast<std::size_t>(f)]] = 1;
   for (std::size_t r = 0; r < st.researchers.size(); ++r)
