@@ -133,7 +133,8 @@ class IncubatorSupport final : public Instrument {
   void add_places(WorldState& st, const PhaseContext& ctx) {
     auto& I = st.incubators;
     if (I.size() == 0 || p_.places_per_year <= 0) return;
-    Stream s = ctx.stream(AgentKind::none, instrument_root(kIncubatorSupportIndex), purpose(kIncubatorSupportIndex, 0));
+    Stream s = ctx.stream(AgentKind::none, instrument_root(kIncubatorSupportIndex),
+                          purpose(kIncubatorSupportIndex, 0));
     std::int64_t n = whole_count(p_.places_per_year, s);
     if (p_.cost_per_place > 0)
       n = std::min<std::int64_t>(
@@ -174,7 +175,8 @@ class IncubatorSupport final : public Instrument {
   void convert_operators(WorldState& st, const PhaseContext& ctx) {
     auto& I = st.incubators;
     if (p_.conversions_per_year <= 0) return;
-    Stream s = ctx.stream(AgentKind::none, instrument_root(kIncubatorSupportIndex), purpose(kIncubatorSupportIndex, 1));
+    Stream s = ctx.stream(AgentKind::none, instrument_root(kIncubatorSupportIndex),
+                          purpose(kIncubatorSupportIndex, 1));
     const int n = whole_count(p_.conversions_per_year, s);
     std::vector<std::size_t> government;
     for (std::size_t i = 0; i < I.size(); ++i)

@@ -145,10 +145,12 @@ TEST(GuidanceFund, LedgerIsConsistentUnderABindingBudget) {
   }
   EXPECT_GT(share, 0.0);
   EXPECT_NEAR(r.last(kGuidanceFundLedger + "public_share_of_distributions"), share, 1e-9 * share);
-  EXPECT_NEAR(r.sum(kGuidanceFundLedger + "invested_by_guidance_funds"), total_invested, 1e-9 * total_invested);
+  EXPECT_NEAR(r.sum(kGuidanceFundLedger + "invested_by_guidance_funds"), total_invested,
+              1e-9 * total_invested);
   EXPECT_EQ(r.last(kGuidanceFundLedger + "guidance_funds_active"), open);
   EXPECT_LT(open, 20);  // some have closed
-  EXPECT_NEAR(r.sum("/policy/government/spend_guidance_fund"), r.sum(kGuidanceFundLedger + "spend"), 1e-9);
+  EXPECT_NEAR(r.sum("/policy/government/spend_guidance_fund"), r.sum(kGuidanceFundLedger + "spend"),
+              1e-9);
   EXPECT_NEAR(r.sum("/policy/government/spend"), r.sum(kGuidanceFundLedger + "spend"), 1e-9);
   EXPECT_NEAR(r.sum("/timeseries/policy_spend"), r.sum(kGuidanceFundLedger + "spend"), 1e-9);
 }

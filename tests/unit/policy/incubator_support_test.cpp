@@ -53,7 +53,8 @@ TEST(IncubatorSupport, MorePlacesAdmissionsAndProfessionalOperators) {
   EXPECT_EQ(on.last("/timeseries/incubator_capacity") - off.last("/timeseries/incubator_capacity"),
             240.0);
   EXPECT_EQ(on.sum(kIncubatorSupportLedger + "places_added"), 240.0);
-  EXPECT_EQ(on.last(kIncubatorSupportLedger + "capacity"), on.last("/timeseries/incubator_capacity"));
+  EXPECT_EQ(on.last(kIncubatorSupportLedger + "capacity"),
+            on.last("/timeseries/incubator_capacity"));
   EXPECT_GT(on.sum("/timeseries/incubator_admissions"),
             1.3 * off.sum("/timeseries/incubator_admissions"));
   EXPECT_GT(on.last("/timeseries/firms_incubated"), 1.5 * off.last("/timeseries/firms_incubated"));
@@ -107,7 +108,8 @@ TEST(IncubatorSupport, SubsidyRaisesServiceQualityAndSurvivalOfTenants) {
   const PolicyRun off(dir, "off", base);
   const PolicyRun on(dir, "on", sub);
   EXPECT_GT(on.sum(kIncubatorSupportLedger + "subsidised_tenants"), 0.0);
-  EXPECT_NEAR(on.sum(kIncubatorSupportLedger + "spend"), 0.02 * on.sum(kIncubatorSupportLedger + "subsidised_tenants"), 1e-9);
+  EXPECT_NEAR(on.sum(kIncubatorSupportLedger + "spend"),
+              0.02 * on.sum(kIncubatorSupportLedger + "subsidised_tenants"), 1e-9);
   const auto boost = on.column("/agents/incubators/policy_quality_boost");
   const auto tenants = on.column("/agents/incubators/tenants");
   for (std::size_t i = 0; i < boost.size(); ++i)
@@ -168,7 +170,8 @@ TEST(IncubatorSupport, EveryPromotionIsAwardedAndPromotionIsEasier) {
   EXPECT_GT(on.sum("/timeseries/incubators_provincial_plus"),
             off.sum("/timeseries/incubators_provincial_plus"));
   EXPECT_EQ(on.sum(kIncubatorSupportLedger + "awards"), awards);
-  EXPECT_DOUBLE_EQ(on.sum(kIncubatorSupportLedger + "spend_awards"), on.sum(kIncubatorSupportLedger + "spend"));
+  EXPECT_DOUBLE_EQ(on.sum(kIncubatorSupportLedger + "spend_awards"),
+                   on.sum(kIncubatorSupportLedger + "spend"));
 }
 
 TEST(IncubatorSupport, LedgerIsConsistentUnderABindingBudget) {
@@ -191,9 +194,10 @@ TEST(IncubatorSupport, LedgerIsConsistentUnderABindingBudget) {
     EXPECT_LE(year, 12.0 + 1e-9) << "quarter " << quarter[i];
     EXPECT_NEAR(left[i], 12.0 - year, 1e-9);
     EXPECT_NEAR(total[i], cumulative, 1e-9);
-    const double parts =
-        r.column(kIncubatorSupportLedger + "spend_places")[i] + r.column(kIncubatorSupportLedger + "spend_conversions")[i] +
-        r.column(kIncubatorSupportLedger + "spend_awards")[i] + r.column(kIncubatorSupportLedger + "spend_subsidies")[i];
+    const double parts = r.column(kIncubatorSupportLedger + "spend_places")[i] +
+                         r.column(kIncubatorSupportLedger + "spend_conversions")[i] +
+                         r.column(kIncubatorSupportLedger + "spend_awards")[i] +
+                         r.column(kIncubatorSupportLedger + "spend_subsidies")[i];
     EXPECT_NEAR(parts, spend[i], 1e-9);
     EXPECT_NEAR(r.column(kIncubatorSupportLedger + "spend_places")[i], 0.5 * places[i], 1e-9);
     // Only what the budget pays: at most 24 places (12 / 0.5) a year.
@@ -208,7 +212,8 @@ TEST(IncubatorSupport, LedgerIsConsistentUnderABindingBudget) {
   for (std::size_t e = 0; e < kind.size(); ++e)
     if (kind[e] == static_cast<double>(EventKind::places_added)) event_places += amount[e];
   EXPECT_EQ(event_places, r.sum(kIncubatorSupportLedger + "places_added"));
-  EXPECT_NEAR(r.sum("/policy/government/spend_incubator_support"), r.sum(kIncubatorSupportLedger + "spend"), 1e-9);
+  EXPECT_NEAR(r.sum("/policy/government/spend_incubator_support"),
+              r.sum(kIncubatorSupportLedger + "spend"), 1e-9);
   EXPECT_NEAR(r.sum("/policy/government/spend"), r.sum(kIncubatorSupportLedger + "spend"), 1e-9);
   EXPECT_NEAR(r.sum("/timeseries/policy_spend"), r.sum(kIncubatorSupportLedger + "spend"), 1e-9);
 }

@@ -152,7 +152,8 @@ TEST(IndexLoans, LedgerAndBookAreConsistent) {
   EXPECT_NEAR(r.sum("/agents/firms/loan_balance"), outstanding.back(), 1e-9);
   // The government totals include the subsidies.
   EXPECT_NEAR(r.sum("/policy/government/spend"), r.sum(kIndexLoansLedger + "spend"), 1e-9);
-  EXPECT_NEAR(r.sum("/policy/government/spend_index_loans"), r.sum(kIndexLoansLedger + "spend"), 1e-9);
+  EXPECT_NEAR(r.sum("/policy/government/spend_index_loans"), r.sum(kIndexLoansLedger + "spend"),
+              1e-9);
   EXPECT_NEAR(r.sum("/timeseries/policy_spend"), r.sum(kIndexLoansLedger + "spend"), 1e-9);
 }
 

@@ -51,7 +51,8 @@ TEST(ProjectGrants, ReviewersPickBetterFirmsAndRecipientsSurvive) {
   const PolicyRun none(dir, "none", base);
   const PolicyRun grants(dir, "grants", with_grants(base));
   EXPECT_GT(grants.sum(kProjectGrantsLedger + "grants"), 100.0);
-  EXPECT_GT(grants.sum(kProjectGrantsLedger + "applications"), grants.sum(kProjectGrantsLedger + "grants"));
+  EXPECT_GT(grants.sum(kProjectGrantsLedger + "applications"),
+            grants.sum(kProjectGrantsLedger + "grants"));
   // Winners are better than applicants on average (noisy review).
   EXPECT_GT(weighted_mean(grants, "winner_quality_mean", "grants"),
             weighted_mean(grants, "applicant_quality_mean", "applications") + 0.3);

@@ -108,10 +108,13 @@ TEST(RdIncentives, LedgerIsConsistent) {
   EXPECT_GT(n, 0);
   EXPECT_EQ(n, static_cast<int>(r.sum(kRdIncentivesLedger + "awards")));
   EXPECT_NEAR(total, r.sum(kRdIncentivesLedger + "award_amount"), 1e-9);
-  EXPECT_NEAR(r.sum("/agents/firms/tax_benefits"), r.sum(kRdIncentivesLedger + "tax_benefit"), 1e-9);
-  EXPECT_NEAR(r.sum("/agents/firms/grants_received"), r.sum(kRdIncentivesLedger + "award_amount"), 1e-9);
+  EXPECT_NEAR(r.sum("/agents/firms/tax_benefits"), r.sum(kRdIncentivesLedger + "tax_benefit"),
+              1e-9);
+  EXPECT_NEAR(r.sum("/agents/firms/grants_received"), r.sum(kRdIncentivesLedger + "award_amount"),
+              1e-9);
   EXPECT_NEAR(r.sum("/policy/government/spend"), r.sum(kRdIncentivesLedger + "spend"), 1e-9);
-  EXPECT_NEAR(r.sum("/policy/government/spend_rd_incentives"), r.sum(kRdIncentivesLedger + "spend"), 1e-9);
+  EXPECT_NEAR(r.sum("/policy/government/spend_rd_incentives"), r.sum(kRdIncentivesLedger + "spend"),
+              1e-9);
   EXPECT_NEAR(r.sum("/timeseries/policy_spend"), r.sum(kRdIncentivesLedger + "spend"), 1e-9);
 }
 

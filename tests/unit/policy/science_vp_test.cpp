@@ -231,7 +231,8 @@ TEST(ScienceVp, LedgerIsConsistentAndTheBudgetCapsRunningSecondments) {
   const auto career = r.column("/agents/researchers/career");
   EXPECT_EQ(std::count(career.begin(), career.end(), static_cast<double>(Career::seconded)),
             r.last(kScienceVpLedger + "active_secondments"));
-  EXPECT_NEAR(r.sum("/policy/government/spend_science_vp"), r.sum(kScienceVpLedger + "spend"), 1e-12);
+  EXPECT_NEAR(r.sum("/policy/government/spend_science_vp"), r.sum(kScienceVpLedger + "spend"),
+              1e-12);
   EXPECT_NEAR(r.sum("/policy/government/spend"), r.sum(kScienceVpLedger + "spend"), 1e-12);
   EXPECT_NEAR(r.sum("/timeseries/policy_spend"), r.sum(kScienceVpLedger + "spend"), 1e-12);
 }

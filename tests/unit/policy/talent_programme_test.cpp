@@ -112,7 +112,8 @@ TEST(TalentProgramme, LedgerIsConsistentAndEntrantsComeWithoutAGrantOnceTheBudge
     }
   EXPECT_GT(without, 0.0);
   EXPECT_NEAR(granted_total, r.sum(kTalentProgrammeLedger + "founder_grants"), 1e-9);
-  EXPECT_NEAR(r.sum("/policy/government/spend_talent_programme"), r.sum(kTalentProgrammeLedger + "spend"), 1e-9);
+  EXPECT_NEAR(r.sum("/policy/government/spend_talent_programme"),
+              r.sum(kTalentProgrammeLedger + "spend"), 1e-9);
   EXPECT_NEAR(r.sum("/policy/government/spend"), r.sum(kTalentProgrammeLedger + "spend"), 1e-9);
   EXPECT_NEAR(r.sum("/timeseries/policy_spend"), r.sum(kTalentProgrammeLedger + "spend"), 1e-9);
 }

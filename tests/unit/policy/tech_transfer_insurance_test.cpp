@@ -106,8 +106,10 @@ TEST(TechTransferInsurance, LedgerIsConsistent) {
   // Claims are the liability the policy covered, and the government total
   // adds up every instrument.
   EXPECT_NEAR(r.sum("/timeseries/liability_covered"), c, 1e-9);
-  EXPECT_NEAR(r.sum("/policy/government/spend"), r.sum(kTechTransferInsuranceLedger + "spend"), 1e-9);
-  EXPECT_NEAR(r.sum("/timeseries/policy_spend"), r.sum(kTechTransferInsuranceLedger + "spend"), 1e-9);
+  EXPECT_NEAR(r.sum("/policy/government/spend"), r.sum(kTechTransferInsuranceLedger + "spend"),
+              1e-9);
+  EXPECT_NEAR(r.sum("/timeseries/policy_spend"), r.sum(kTechTransferInsuranceLedger + "spend"),
+              1e-9);
 }
 
 TEST(TechTransferInsurance, OnlyPilotInstitutionsAreInsured) {
@@ -172,7 +174,8 @@ TEST(TechTransferInsurance, AShorterClaimWindowPaysLess) {
   narrow.policy.tech_transfer_insurance.claim_window = 1;
   const PolicyRun a(dir, "wide", wide);
   const PolicyRun b(dir, "narrow", narrow);
-  EXPECT_LT(b.sum(kTechTransferInsuranceLedger + "claims_count"), a.sum(kTechTransferInsuranceLedger + "claims_count"));
+  EXPECT_LT(b.sum(kTechTransferInsuranceLedger + "claims_count"),
+            a.sum(kTechTransferInsuranceLedger + "claims_count"));
 }
 
 }  // namespace
