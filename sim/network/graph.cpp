@@ -102,6 +102,11 @@ void AgentGraph::clear_ties(Vertex v) {
     forget_decaying(*it);
   }
   boost::clear_vertex(v, g_);
+  // Ties are cleared when an agent leaves for good (a firm's exit, a
+  // retirement, a fund's closing): hand back its list's storage, which
+  // clear_vertex keeps. Millions of exited firms would otherwise each hold
+  // an empty buffer.
+  g_.out_edge_list(v).shrink_to_fit();
 }
 
 void AgentGraph::count_decaying_ties(TieType type, std::vector<std::int32_t>& per_vertex) const {
