@@ -109,8 +109,8 @@ void write_effects(output::TableFileWriter& w, const CompareResult& res) {
       "Upper end of the paired 95 % interval of the effect",
       "Lower end of the unpaired (Welch) 95 % interval of mean_policy - mean_base",
       "Upper end of the unpaired (Welch) 95 % interval",
-      "Extra government spend per extra unit: mean spend difference / mean effect (NaN: see "
-      "cost_status)",
+      ("Extra government spend per extra unit: mean spend difference / mean effect (NaN: "
+       "see cost_status)"),
       "Lower end of the paired-bootstrap 95 % percentile interval of cost_per_unit",
       "Upper end of the paired-bootstrap 95 % percentile interval of cost_per_unit"};
   for (std::size_t c = 0; c < 11; ++c) {

@@ -131,8 +131,8 @@ void ChunkWriter::flush() {
     thread_local std::vector<unsigned char> scratch;
     Job& job = jobs_[i];
     const unsigned char* raw = job.padded.empty() ? job.raw : job.padded.data();
-    encode_chunk(std::span<const unsigned char>(raw, job.bytes), job.element_size, job.level,
-                 job.encoded, scratch);
+    job.filter_mask = encode_chunk(std::span<const unsigned char>(raw, job.bytes), job.element_size,
+                                   job.level, job.encoded, scratch);
   };
   // Handing a few small chunks (a quarter's time-series row) to other
   // threads costs more than compressing them here.
@@ -143,8 +143,9 @@ void ChunkWriter::flush() {
     for (std::size_t i = 0; i < jobs_.size(); ++i) encode(i);
   }
   for (Job& job : jobs_) {
-    // Filter mask 0: both filters were applied, as HDF5 itself would.
-    if (H5Dwrite_chunk(job.dataset, H5P_DEFAULT, 0, &job.offset, job.encoded.size(),
+    // Filter mask 0: both filters were applied, as HDF5 itself would; or
+    // kUnfilteredMask for bytes that looked random.
+    if (H5Dwrite_chunk(job.dataset, H5P_DEFAULT, job.filter_mask, &job.offset, job.encoded.size(),
                        job.encoded.data()) < 0) {
       fail(job.dataset, "cannot write the compressed chunk at row " + std::to_string(job.offset));
     }

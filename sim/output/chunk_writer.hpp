@@ -72,6 +72,7 @@ class ChunkWriter {
     int level = 0;
     std::vector<unsigned char> padded;   // the edge chunk, zero-padded
     std::vector<unsigned char> encoded;  // filled by flush()
+    unsigned filter_mask = 0;            // filled by flush()
   };
 
   bool queued_for(hid_t dataset) const;

@@ -99,8 +99,11 @@ class ChunkWriterFile : public ::testing::Test {
   void SetUp() override { file_ = h5::create_file((dir_ / "c.h5").string()); }
 
   // Writes `column` once through ChunkWriter and once through H5Dwrite, then
-  // checks the values, the filters and that the stored chunks are the same.
-  void check_round_trip(const Column& column, hsize_t chunk, Executor* executor) {
+  // checks the values, the filters and that the stored chunks are the same:
+  // each chunk as HDF5 stores it, or, where its bytes looked random, stored
+  // unfiltered (the chunk's rows as they are, zero-padded).
+  void check_round_trip(const Column& column, hsize_t chunk, Executor* executor,
+                        bool random_allowed = false) {
     const std::size_t width = H5Tget_size(column.memory_type);
     const hsize_t rows = column.data.size() / width;
     SCOPED_TRACE(column.name + ", " + std::to_string(rows) + " rows");
@@ -118,7 +121,27 @@ class ChunkWriterFile : public ::testing::Test {
 
     EXPECT_EQ(read_all(direct.get(), column.memory_type), column.data);
     expect_shuffle_and_deflate(direct.get());
-    EXPECT_EQ(stored_chunks(direct.get(), chunk), stored_chunks(plain.get(), chunk));
+    const auto stored = stored_chunks(direct.get(), chunk);
+    const auto expected = stored_chunks(plain.get(), chunk);
+    ASSERT_EQ(stored.size(), expected.size());
+    const std::size_t chunk_bytes = static_cast<std::size_t>(chunk) * width;
+    unfiltered_ = 0;
+    for (std::size_t k = 0; k < stored.size(); ++k) {
+      if (stored[k].first == 0) {
+        EXPECT_EQ(stored[k], expected[k]) << "chunk " << k;
+        continue;
+      }
+      EXPECT_TRUE(random_allowed) << "chunk " << k << " stored unfiltered";
+      EXPECT_EQ(stored[k].first, h5::kUnfilteredMask) << "chunk " << k;
+      Bytes rows(chunk_bytes, 0);
+      const std::size_t first = k * chunk_bytes;
+      std::copy(column.data.begin() + static_cast<std::ptrdiff_t>(first),
+                column.data.begin() +
+                    static_cast<std::ptrdiff_t>(std::min(column.data.size(), first + chunk_bytes)),
+                rows.begin());
+      EXPECT_EQ(stored[k].second, rows) << "chunk " << k;
+      ++unfiltered_;
+    }
   }
 
   std::vector<Column> columns(hsize_t rows) {
@@ -147,6 +170,7 @@ class ChunkWriterFile : public ::testing::Test {
     stage_memory_ = h5::copy_type(stage_.get());
   }
 
+  std::size_t unfiltered_ = 0;  // chunks of the last round trip stored unfiltered
   TempDir dir_;
   h5::ErrorSilencer quiet_;
   h5::File file_;
@@ -160,18 +184,57 @@ TEST(ChunkCodec, ShufflesLikeHdf5AndInflatesBack) {
   h5::shuffle_bytes(raw, 4, shuffled.data());
   EXPECT_EQ(shuffled, (Bytes{1, 5, 9, 2, 6, 10, 3, 7, 11, 4, 8, 12, 13}));
 
-  const Bytes data = random_bytes(4096, 3);
-  Bytes encoded;
-  Bytes scratch;
-  h5::encode_chunk(data, 8, 1, encoded, scratch);
-  Bytes inflated(data.size());
-  uLongf size = inflated.size();
-  ASSERT_EQ(uncompress(inflated.data(), &size, encoded.data(), encoded.size()), Z_OK);
-  ASSERT_EQ(size, data.size());
-  Bytes expected(data.size());
-  h5::shuffle_bytes(data, 8, expected.data());
-  EXPECT_EQ(inflated, expected);
-  EXPECT_GT(encoded.size(), data.size());  // incompressible: kept larger, as HDF5 does
+  // Below the probed size even random bytes are deflated, as HDF5 does,
+  // and kept although larger; above it they are stored as they are.
+  for (const std::size_t n : {std::size_t{2048}, std::size_t{65536}}) {
+    const Bytes data = random_bytes(n, 3);
+    Bytes encoded;
+    Bytes scratch;
+    const unsigned mask = h5::encode_chunk(data, 8, 1, encoded, scratch);
+    if (n >= 4096) {
+      EXPECT_EQ(mask, h5::kUnfilteredMask);
+      EXPECT_EQ(encoded, data);
+      continue;
+    }
+    EXPECT_EQ(mask, 0u);
+    Bytes inflated(data.size());
+    uLongf size = inflated.size();
+    ASSERT_EQ(uncompress(inflated.data(), &size, encoded.data(), encoded.size()), Z_OK);
+    ASSERT_EQ(size, data.size());
+    Bytes expected(data.size());
+    h5::shuffle_bytes(data, 8, expected.data());
+    EXPECT_EQ(inflated, expected);
+    EXPECT_GT(encoded.size(), data.size());
+  }
+}
+
+TEST(ChunkCodec, DeflatesUnlessTheBytesLookRandom) {
+  const auto shuffled = [](const auto& values) {
+    const std::size_t width = sizeof(values[0]);
+    Bytes raw(values.size() * width);
+    std::memcpy(raw.data(), values.data(), raw.size());
+    Bytes out(raw.size());
+    h5::shuffle_bytes(raw, width, out.data());
+    return std::pair{out, width};
+  };
+  std::mt19937_64 gen(5);
+  std::vector<double> uniform(16384);
+  std::vector<std::uint64_t> keys(16384);
+  std::vector<double> amounts(16384);
+  std::vector<std::int64_t> ids(16384);
+  for (std::size_t i = 0; i < uniform.size(); ++i) {
+    uniform[i] = std::uniform_real_distribution<double>(0.0, 1.0)(gen);
+    keys[i] = gen();
+    amounts[i] = static_cast<double>(gen() % 5) * 250000.0;  // a few round amounts
+    ids[i] = static_cast<std::int64_t>(i / 4 + gen() % 16);  // ids in commit order
+  }
+  for (const auto& [bytes, planes] : {shuffled(uniform), shuffled(keys)})
+    EXPECT_FALSE(h5::worth_deflating(bytes, planes));
+  for (const auto& [bytes, planes] : {shuffled(amounts), shuffled(ids)})
+    EXPECT_TRUE(h5::worth_deflating(bytes, planes));
+  EXPECT_TRUE(h5::worth_deflating(Bytes(65536, 0), 8));
+  EXPECT_TRUE(h5::worth_deflating(random_bytes(4095, 1), 1));  // too small to probe
+  EXPECT_FALSE(h5::worth_deflating(random_bytes(4096, 1), 1));
 }
 
 TEST_F(ChunkWriterFile, EveryColumnTypeRoundTripsAtChunkBoundaries) {
@@ -195,12 +258,16 @@ TEST_F(ChunkWriterFile, ParallelCompressionStoresTheSameChunks) {
 TEST_F(ChunkWriterFile, IncompressibleChunksRoundTrip) {
   Executor executor(2);
   for (const hsize_t rows : {hsize_t{1}, kChunk, hsize_t{20 * 1024 + 3}}) {
+    // One-byte chunks of 1024 rows are too small to probe: deflated.
     check_round_trip({"random_u8", h5::TypeOf<std::uint8_t>::file(),
                       h5::TypeOf<std::uint8_t>::memory(), random_bytes(rows, 11)},
                      1024, &executor);
+    EXPECT_EQ(unfiltered_, 0u);
     check_round_trip({"random_i64", h5::TypeOf<std::int64_t>::file(),
                       h5::TypeOf<std::int64_t>::memory(), random_bytes(rows * 8, 12)},
-                     1024, &executor);
+                     1024, &executor, true);
+    // Every whole chunk is random; a nearly empty edge chunk is not.
+    EXPECT_EQ(unfiltered_, rows / 1024);
   }
 }
 
