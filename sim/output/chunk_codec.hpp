@@ -2,8 +2,9 @@
 // HDF5's shuffle and deflate filters applied to one chunk outside the
 // library, so that chunks can be compressed on several threads and stored
 // with H5Dwrite_chunk. The bytes are those HDF5 1.10's own filter pipeline
-// stores (H5Z shuffle, then zlib compress2 at the dataset's level). Pure
-// functions of their arguments: safe to call from any thread.
+// stores (H5Z shuffle, then zlib compress2 at the dataset's level), except
+// that chunks whose bytes look random are left unfiltered (worth_deflating).
+// Pure functions of their arguments: safe to call from any thread.
 #include <cstddef>
 #include <span>
 #include <vector>

@@ -3,7 +3,8 @@
 // chunks: queued chunks are compressed (output/chunk_codec.hpp), on an
 // Executor's threads when given one, and then stored with H5Dwrite_chunk in
 // the order queued. Files stay ordinary HDF5 files with the standard filter
-// pipeline, and their values are those H5Dwrite would store. Only the
+// pipeline, and their values are those H5Dwrite would store (a chunk that
+// looks random is stored unfiltered, its filter mask saying so). Only the
 // compression runs in parallel: every HDF5 call is made from the calling
 // thread, so like output/h5.hpp this is for one thread at a time.
 #include <hdf5.h>
