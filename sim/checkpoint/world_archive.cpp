@@ -23,8 +23,9 @@ void archive_world(StateArchive& ar, WorldState& st) {
   ar.field("network", st.network);
   // Scratch buffers too: a checkpoint may fall between two phases of a
   // quarter, and a later phase may read what an earlier one left there (who
-  // is alive as of the last refresh, decision flags). Only the network
-  // measures' index is built and used within one phase.
+  // is alive as of the last refresh, decision flags). The network measures'
+  // index and the admission buffers (applications, leavers) are built and
+  // used within one phase, so they are left out.
   const StateArchive::Scope scratch(ar, "scratch");
   ar.field("alive_firms", st.scratch.alive_firms);
   ar.field("firms_by_sector", st.scratch.firms_by_sector);

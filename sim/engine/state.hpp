@@ -80,6 +80,7 @@ struct Scratch {
   std::vector<AgentId> application_targets;           // admission: per alive firm and slot
   std::vector<double> application_signals;            // admission: the same slots
   std::vector<Application> applications;              // admission: grouped by incubator
+  std::vector<std::size_t> positions;                 // selected positions in alive_firms
   MeasureScratch measures;                            // network measures' buffers
 };
 

@@ -18,17 +18,25 @@ namespace {
 
 void departures(WorldState& st, const PhaseContext& ctx) {
   const auto& p = ctx.scenario().incubators;
-  auto& F = st.firms;
-  for (const AgentId id : st.scratch.alive_firms) {
-    const auto f = static_cast<std::size_t>(id);
-    if (F.incubator[f] == kNoAgent) continue;
-    const bool graduates = annual_revenue(F, f) >= p.graduation_revenue ||
-                           F.last_round[f] >= static_cast<std::int8_t>(Round::series_a);
-    if (graduates)
-      end_tenancy(st, ctx, id, true);
-    else if (ctx.quarter() - F.incubated_since[f] >= p.max_stay)
-      end_tenancy(st, ctx, id, false);
-  }
+  const auto& F = st.firms;
+  const auto& alive = st.scratch.alive_firms;
+  const auto graduates = [&](std::size_t f) {
+    return annual_revenue(F, f) >= p.graduation_revenue ||
+           F.last_round[f] >= static_cast<std::int8_t>(Round::series_a);
+  };
+  // Who leaves depends only on the firm's own state, so the leavers are
+  // found in parallel; their tenancies then end in id order.
+  auto& leaving = st.scratch.positions;
+  parallel_select(
+      alive.size(),
+      [&](std::size_t a) {
+        const auto f = static_cast<std::size_t>(alive[a]);
+        return F.incubator[f] != kNoAgent &&
+               (graduates(f) || ctx.quarter() - F.incubated_since[f] >= p.max_stay);
+      },
+      leaving);
+  for (const std::size_t a : leaving)
+    end_tenancy(st, ctx, alive[a], graduates(static_cast<std::size_t>(alive[a])));
 }
 
 /// Incubators a firm is drawn to: larger and higher-tier ones attract more.
