@@ -60,8 +60,6 @@ struct QuarterFlows {
   std::int64_t researcher_exits = 0;
 };
 
-/// Per-quarter indexes and buffers, rebuilt or cleared in place so that hot
-/// loops do not allocate once capacities have grown.
 /// Admission: a firm's application to an incubator, with the noisy quality
 /// signal the incubator saw.
 struct Application {
@@ -69,6 +67,8 @@ struct Application {
   double signal = 0.0;
 };
 
+/// Per-quarter indexes and buffers, rebuilt or cleared in place so that hot
+/// loops do not allocate once capacities have grown.
 struct Scratch {
   std::vector<AgentId> alive_firms;                   // ascending ids
   std::vector<std::vector<AgentId>> firms_by_sector;  // alive firms
