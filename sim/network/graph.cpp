@@ -1,6 +1,7 @@
 #include "network/graph.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <stdexcept>
 #include <vector>
 
@@ -9,7 +10,7 @@
 namespace incubsim {
 
 AgentGraph::AgentGraph(const AgentGraph& other)
-    : g_(other.g_), decaying_(other.decaying_), counts_(other.counts_) {
+    : g_(other.g_), decaying_(other.decaying_), tied_(other.tied_), counts_(other.counts_) {
   rebind_decaying();
 }
 
@@ -17,6 +18,7 @@ AgentGraph& AgentGraph::operator=(const AgentGraph& other) {
   if (this != &other) {
     g_ = other.g_;
     decaying_ = other.decaying_;
+    tied_ = other.tied_;
     counts_ = other.counts_;
     rebind_decaying();
   }
@@ -24,7 +26,10 @@ AgentGraph& AgentGraph::operator=(const AgentGraph& other) {
 }
 
 AgentGraph::AgentGraph(AgentGraph&& other) noexcept
-    : g_(std::move(other.g_)), decaying_(std::move(other.decaying_)), counts_(other.counts_) {
+    : g_(std::move(other.g_)),
+      decaying_(std::move(other.decaying_)),
+      tied_(std::move(other.tied_)),
+      counts_(other.counts_) {
   rebind_decaying();
 }
 
@@ -32,6 +37,7 @@ AgentGraph& AgentGraph::operator=(AgentGraph&& other) noexcept {
   if (this != &other) {
     g_ = std::move(other.g_);
     decaying_ = std::move(other.decaying_);
+    tied_ = std::move(other.tied_);
     counts_ = other.counts_;
     rebind_decaying();
   }
@@ -49,19 +55,29 @@ void AgentGraph::rebind_decaying() {
 }
 
 AgentGraph::Vertex AgentGraph::add_vertex(AgentRef agent, LineageKey key) {
-  return static_cast<Vertex>(boost::add_vertex(VertexInfo{agent.kind, agent.id, key}, g_));
+  const auto v = static_cast<Vertex>(boost::add_vertex(VertexInfo{agent.kind, agent.id, key}, g_));
+  size_tied();
+  return v;
+}
+
+void AgentGraph::size_tied() {
+  // New vertices have no ties: their bits start clear.
+  tied_.resize((boost::num_vertices(g_) + 63) / 64, 0);
 }
 
 AgentGraph::Vertex AgentGraph::add_vertices(std::size_t n) {
   const auto first = static_cast<Vertex>(boost::num_vertices(g_));
   // With vecS vertices, add_vertex appends a default vertex; so does this.
   g_.m_vertices.resize(g_.m_vertices.size() + n);
+  size_tied();
   return first;
 }
 
 AgentGraph::Edge AgentGraph::add_tie(Vertex a, Vertex b, const TieInfo& info) {
   ++counts_[static_cast<std::size_t>(info.type)];
   const Edge e = boost::add_edge(a, b, info, g_).first;
+  mark_tied(a);
+  mark_tied(b);
   g_[e].decay_slot = -1;
   if (decays(info.type)) {
     const LineageKey ka = g_[a].key;
@@ -92,21 +108,37 @@ std::optional<AgentGraph::Edge> AgentGraph::find_tie(Vertex a, Vertex b, TieType
 void AgentGraph::remove_tie(Edge e) {
   --counts_[static_cast<std::size_t>(g_[e].type)];
   forget_decaying(e);
+  const auto a = static_cast<Vertex>(boost::source(e, g_));
+  const auto b = static_cast<Vertex>(boost::target(e, g_));
   boost::remove_edge(e, g_);
+  unmark_if_untied(a);
+  unmark_if_untied(b);
 }
 
 void AgentGraph::clear_ties(Vertex v) {
+  cleared_neighbours_.clear();
   auto [it, end] = boost::out_edges(v, g_);
   for (; it != end; ++it) {
     --counts_[static_cast<std::size_t>(g_[*it].type)];
     forget_decaying(*it);
+    cleared_neighbours_.push_back(static_cast<Vertex>(boost::target(*it, g_)));
   }
   boost::clear_vertex(v, g_);
+  unmark_if_untied(v);
+  for (const Vertex x : cleared_neighbours_) unmark_if_untied(x);
   // Ties are cleared when an agent leaves for good (a firm's exit, a
   // retirement, a fund's closing): hand back its list's storage, which
   // clear_vertex keeps. Millions of exited firms would otherwise each hold
   // an empty buffer.
   g_.out_edge_list(v).shrink_to_fit();
+}
+
+void AgentGraph::tied_vertices(std::vector<Vertex>& out) const {
+  out.clear();
+  for (std::size_t w = 0; w < tied_.size(); ++w) {
+    for (std::uint64_t bits = tied_[w]; bits != 0; bits &= bits - 1)
+      out.push_back(static_cast<Vertex>(w * 64 + static_cast<std::size_t>(std::countr_zero(bits))));
+  }
 }
 
 void AgentGraph::count_decaying_ties(TieType type, std::vector<std::int32_t>& per_vertex) const {
@@ -160,11 +192,14 @@ void AgentGraph::archive(StateArchive& ar) {
   g_ = Graph();
   g_.m_vertices.reserve(vertices.size());
   for (const VertexInfo& v : vertices) boost::add_vertex(v, g_);
+  tied_.assign((vertices.size() + 63) / 64, 0);
   decaying_.assign(decay_keys.size(), DecayingTie{});
   std::vector<std::uint8_t> bound(decaying_.size(), 0);
   for (const SavedTie& t : ties) {
     if (t.a >= vertices.size() || t.b >= vertices.size()) ar.corrupt("ties", "vertex out of range");
     const Edge e = boost::add_edge(t.a, t.b, t.info, g_).first;
+    mark_tied(t.a);
+    mark_tied(t.b);
     const std::int32_t slot = t.info.decay_slot;
     if (slot < 0) continue;
     const auto s = static_cast<std::size_t>(slot);

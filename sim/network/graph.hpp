@@ -94,6 +94,7 @@ class AgentGraph {
   void reserve_vertices(std::size_t n) {
     g_.m_vertices.reserve(n);
     advise_huge_pages(g_.m_vertices);
+    tied_.reserve((n + 63) / 64);
   }
   std::size_t vertex_count() const { return boost::num_vertices(g_); }
   const VertexInfo& vertex(Vertex v) const { return g_[v]; }
@@ -134,6 +135,12 @@ class AgentGraph {
   /// whole edge list is one heap node per tie.
   const std::vector<DecayingTie>& decaying_ties() const { return decaying_; }
 
+  /// The vertices that have at least one tie, ascending, into `out`. Kept
+  /// as a bit per vertex as ties come and go, so this reads an eighth of a
+  /// byte per vertex rather than each vertex's adjacency record (48 bytes;
+  /// 11 million of them at national size, every quarter).
+  void tied_vertices(std::vector<Vertex>& out) const;
+
   /// per_vertex[v] = number of v's ties of decaying type `type`, from the
   /// compact list (a phase that needs every agent's count would otherwise
   /// walk every adjacency list). `type` must decay.
@@ -148,9 +155,17 @@ class AgentGraph {
  private:
   void forget_decaying(Edge e);
   void rebind_decaying();
+  void mark_tied(Vertex v) { tied_[v / 64] |= std::uint64_t{1} << (v % 64); }
+  /// Clears v's bit when its last tie has gone.
+  void unmark_if_untied(Vertex v) {
+    if (boost::out_degree(v, g_) == 0) tied_[v / 64] &= ~(std::uint64_t{1} << (v % 64));
+  }
+  void size_tied();
 
   Graph g_;
   std::vector<DecayingTie> decaying_;
+  std::vector<std::uint64_t> tied_;         // bit v: vertex v has a tie
+  std::vector<Vertex> cleared_neighbours_;  // clear_ties's buffer
   std::array<std::int64_t, kTieTypeCount> counts_{};
 };
 

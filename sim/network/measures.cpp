@@ -14,8 +14,7 @@ void build_neighbour_index(const AgentGraph& graph, NeighbourIndex& index,
   using Vertex = AgentGraph::Vertex;
   const std::size_t n = graph.vertex_count();
   // Rows: the vertices with ties, numbered in vertex order.
-  parallel_select(
-      n, [&](std::size_t v) { return graph.degree(static_cast<Vertex>(v)) > 0; }, index.vertex);
+  graph.tied_vertices(index.vertex);
   const std::size_t rows = index.vertex.size();
   index.row_of.resize(n);
   parallel_for_each_index(n, [&](std::size_t v) { index.row_of[v] = NeighbourIndex::kNoRow; });

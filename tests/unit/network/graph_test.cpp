@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <boost/random/mersenne_twister.hpp>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -84,6 +86,56 @@ TEST(AgentGraph, KeepsTheDecayingTiesThroughAddRemoveClearAndCopy) {
   moved.remove_tie(moved.decaying_ties().front().edge);
   EXPECT_TRUE(moved.decaying_ties().empty());
   EXPECT_EQ(moved.tie_count(), 1);  // the licence
+}
+
+/// The vertices with a tie, by reading every vertex's degree.
+std::vector<AgentGraph::Vertex> vertices_with_ties(const AgentGraph& g) {
+  std::vector<AgentGraph::Vertex> out;
+  for (std::size_t v = 0; v < g.vertex_count(); ++v)
+    if (g.degree(static_cast<AgentGraph::Vertex>(v)) > 0)
+      out.push_back(static_cast<AgentGraph::Vertex>(v));
+  return out;
+}
+
+TEST(AgentGraph, KnowsWhichVerticesHaveTiesThroughEveryChange) {
+  // Random ties among 200 vertices (more than three 64-bit words, some
+  // vertices added in bulk), removed one at a time or cleared a vertex at
+  // once; self-ties included. After every step the kept set must equal a
+  // scan of the degrees, in a copy and after a move too.
+  AgentGraph g;
+  for (int i = 0; i < 130; ++i) g.add_vertex(firm_ref(i), static_cast<LineageKey>(i));
+  const auto first = g.add_vertices(70);
+  for (AgentGraph::Vertex v = first; v < 200; ++v) g.set_vertex(v, researcher_ref(v), v);
+  boost::random::mt19937_64 rng(42);
+  const auto pick = [&] { return static_cast<AgentGraph::Vertex>(rng() % 200); };
+  std::vector<AgentGraph::Vertex> tied;
+  for (int step = 0; step < 3000; ++step) {
+    const auto r = rng() % 10;
+    if (r < 6) {
+      g.add_tie(pick(), pick(), tie(r < 3 ? TieType::alliance : TieType::licence));
+    } else if (r < 9 && g.tie_count() > 0) {
+      const auto v = pick();
+      if (g.degree(v) > 0) {
+        std::optional<AgentGraph::Edge> e;
+        g.for_each_tie(v, [&](AgentGraph::Vertex, const TieInfo&, AgentGraph::Edge x) { e = x; });
+        g.remove_tie(*e);
+      }
+    } else {
+      g.clear_ties(pick());
+    }
+    g.tied_vertices(tied);
+    ASSERT_EQ(tied, vertices_with_ties(g)) << "step " << step;
+  }
+  EXPECT_FALSE(tied.empty());
+  AgentGraph copy = g;
+  copy.clear_ties(tied.front());
+  copy.tied_vertices(tied);
+  EXPECT_EQ(tied, vertices_with_ties(copy));
+  g.tied_vertices(tied);
+  EXPECT_EQ(tied, vertices_with_ties(g));
+  const AgentGraph moved = std::move(g);
+  moved.tied_vertices(tied);
+  EXPECT_EQ(tied, vertices_with_ties(moved));
 }
 
 TEST(AgentGraph, ForEachTieFiltersByType) {
