@@ -231,6 +231,29 @@ TEST(Measures, IndexHasARowPerTiedVertexInVertexOrder) {
   EXPECT_LT(rows, nb.size() / 5);  // most vertices have no row
 }
 
+TEST(Measures, AReusedIndexEqualsAFreshOne) {
+  // Built again into the same buffers for another graph (smaller, then
+  // larger, then the same less one vertex's ties), the index must equal one
+  // built from nothing: nothing of the previous graph may stay behind.
+  NeighbourIndex reused;
+  std::vector<std::uint32_t> unique_count;
+  Fixture f = random_graph(4, 5000);
+  build_neighbour_index(f.graph, reused, unique_count);
+  for (int round = 0; round < 3; ++round) {
+    SCOPED_TRACE(round);
+    if (round == 0) f = random_graph(5, 3000);
+    if (round == 1) f = random_graph(6, 8000);
+    if (round == 2) f.graph.clear_ties(reused.vertex[reused.rows() / 2]);
+    build_neighbour_index(f.graph, reused, unique_count);
+    const NeighbourIndex fresh = build_neighbour_index(f.graph);
+    ASSERT_GT(fresh.rows(), 1u);
+    EXPECT_EQ(reused.vertex, fresh.vertex);
+    EXPECT_EQ(reused.row_of, fresh.row_of);
+    EXPECT_EQ(reused.offset, fresh.offset);
+    EXPECT_EQ(reused.neighbour, fresh.neighbour);
+  }
+}
+
 TEST(Measures, EmptyAndTielessGraphs) {
   AgentGraph empty;
   const NetworkMeasures none = measure_network(empty, {});
