@@ -60,11 +60,6 @@ AgentGraph::Vertex AgentGraph::add_vertex(AgentRef agent, LineageKey key) {
   return v;
 }
 
-void AgentGraph::size_tied() {
-  // New vertices have no ties: their bits start clear.
-  tied_.resize((boost::num_vertices(g_) + 63) / 64, 0);
-}
-
 AgentGraph::Vertex AgentGraph::add_vertices(std::size_t n) {
   const auto first = static_cast<Vertex>(boost::num_vertices(g_));
   // With vecS vertices, add_vertex appends a default vertex; so does this.
@@ -192,7 +187,8 @@ void AgentGraph::archive(StateArchive& ar) {
   g_ = Graph();
   g_.m_vertices.reserve(vertices.size());
   for (const VertexInfo& v : vertices) boost::add_vertex(v, g_);
-  tied_.assign((vertices.size() + 63) / 64, 0);
+  tied_.clear();
+  size_tied();
   decaying_.assign(decay_keys.size(), DecayingTie{});
   std::vector<std::uint8_t> bound(decaying_.size(), 0);
   for (const SavedTie& t : ties) {

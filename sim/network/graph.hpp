@@ -94,7 +94,7 @@ class AgentGraph {
   void reserve_vertices(std::size_t n) {
     g_.m_vertices.reserve(n);
     advise_huge_pages(g_.m_vertices);
-    tied_.reserve((n + 63) / 64);
+    tied_.reserve(tied_words(n));
   }
   std::size_t vertex_count() const { return boost::num_vertices(g_); }
   const VertexInfo& vertex(Vertex v) const { return g_[v]; }
@@ -160,7 +160,9 @@ class AgentGraph {
   void unmark_if_untied(Vertex v) {
     if (boost::out_degree(v, g_) == 0) tied_[v / 64] &= ~(std::uint64_t{1} << (v % 64));
   }
-  void size_tied();
+  /// Sizes the tie bits to the vertices (new ones start clear).
+  void size_tied() { tied_.resize(tied_words(boost::num_vertices(g_)), 0); }
+  static std::size_t tied_words(std::size_t vertices) { return (vertices + 63) / 64; }
 
   Graph g_;
   std::vector<DecayingTie> decaying_;
