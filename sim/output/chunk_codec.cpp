@@ -63,7 +63,8 @@ bool worth_deflating(std::span<const unsigned char> shuffled, std::size_t planes
 }
 
 unsigned encode_chunk(std::span<const unsigned char> raw, std::size_t element_size, int level,
-                      std::vector<unsigned char>& out, std::vector<unsigned char>& scratch) {
+                      std::vector<unsigned char>& out, std::vector<unsigned char>& scratch,
+                      bool may_skip_filters) {
   if (raw.size() > std::numeric_limits<uLong>::max()) {
     throw Error("chunk of " + std::to_string(raw.size()) + " bytes is too large for zlib");
   }
@@ -75,7 +76,8 @@ unsigned encode_chunk(std::span<const unsigned char> raw, std::size_t element_si
     source = scratch.data();
     planes = element_size;
   }
-  if (!worth_deflating(std::span<const unsigned char>(source, raw.size()), planes)) {
+  if (may_skip_filters &&
+      !worth_deflating(std::span<const unsigned char>(source, raw.size()), planes)) {
     out.assign(raw.begin(), raw.end());
     return kUnfilteredMask;
   }

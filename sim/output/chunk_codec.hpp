@@ -33,8 +33,12 @@ bool worth_deflating(std::span<const unsigned char> shuffled, std::size_t planes
 /// may exceed raw.size() for incompressible data, as HDF5's filter allows)
 /// and returns filter mask 0. A chunk not worth deflating is copied into
 /// `out` as it is and kUnfilteredMask returned; HDF5 readers apply the
-/// mask themselves. Throws Error if zlib fails.
+/// mask themselves. `may_skip_filters` false always deflates: HDF5 1.10
+/// cannot read back a dataset's last, partly filled chunk stored with a
+/// filter mask (H5Dread fails), so padded edge chunks must be filtered.
+/// Throws Error if zlib fails.
 unsigned encode_chunk(std::span<const unsigned char> raw, std::size_t element_size, int level,
-                      std::vector<unsigned char>& out, std::vector<unsigned char>& scratch);
+                      std::vector<unsigned char>& out, std::vector<unsigned char>& scratch,
+                      bool may_skip_filters = true);
 
 }  // namespace incubsim::output::h5

@@ -131,8 +131,9 @@ void ChunkWriter::flush() {
     thread_local std::vector<unsigned char> scratch;
     Job& job = jobs_[i];
     const unsigned char* raw = job.padded.empty() ? job.raw : job.padded.data();
+    // Only whole chunks may be stored unfiltered (see encode_chunk).
     job.filter_mask = encode_chunk(std::span<const unsigned char>(raw, job.bytes), job.element_size,
-                                   job.level, job.encoded, scratch);
+                                   job.level, job.encoded, scratch, job.padded.empty());
   };
   // Handing a few small chunks (a quarter's time-series row) to other
   // threads costs more than compressing them here.
