@@ -81,6 +81,11 @@ struct Scratch {
   std::vector<double> application_signals;            // admission: the same slots
   std::vector<Application> applications;              // admission: grouped by incubator
   std::vector<std::size_t> positions;                 // selected positions in alive_firms
+  std::vector<AgentId> partners;                      // network: proposed partner per agent
+  std::vector<std::size_t> member_offset;             // network: academics per institution,
+  std::vector<AgentId> members;                       //   in rows by institution
+  std::vector<AgentId> academics;                     // network: every academic, ascending
+  std::vector<AgentGraph::Edge> ended_ties;           // network: decayed this quarter
   MeasureScratch measures;                            // network measures' buffers
 };
 

@@ -31,7 +31,8 @@ void form_alliances(WorldState& st, const PhaseContext& ctx) {
   const auto& sc = ctx.scenario();
   auto& F = st.firms;
   const auto& alive = st.scratch.alive_firms;
-  std::vector<AgentId> partner(alive.size(), kNoAgent);
+  auto& partner = st.scratch.partners;
+  assign_reusing(partner, alive.size(), kNoAgent);
   parallel_for_each_index(alive.size(), [&](std::size_t a) {
     const auto f = static_cast<std::size_t>(alive[a]);
     if (F.incubator[f] == kNoAgent) return;
@@ -52,23 +53,40 @@ void form_collaborations(WorldState& st, const PhaseContext& ctx) {
   const auto& sc = ctx.scenario();
   auto& R = st.researchers;
   const std::size_t n = R.size();
-  // Academic researchers by institution, for local partner draws.
-  std::vector<std::vector<AgentId>> members(st.institutions.size());
-  for (std::size_t r = 0; r < n; ++r)
-    if (R.career[r] == Career::academic)
-      members[static_cast<std::size_t>(R.institution[r])].push_back(static_cast<AgentId>(r));
-  std::vector<AgentId> academics;
-  for (std::size_t r = 0; r < n; ++r)
-    if (R.career[r] == Career::academic) academics.push_back(static_cast<AgentId>(r));
-  if (academics.size() < 2) return;
-  std::vector<AgentId> partner(n, kNoAgent);
+  // Academic researchers by institution (ascending within each), for
+  // local partner draws: a counting sort into reused buffers.
+  auto& offset = st.scratch.member_offset;
+  auto& members = st.scratch.members;
+  assign_reusing(offset, st.institutions.size() + 1, std::size_t{0});
+  std::size_t academic_count = 0;
+  for (std::size_t r = 0; r < n; ++r) {
+    if (R.career[r] != Career::academic) continue;
+    ++offset[static_cast<std::size_t>(R.institution[r]) + 1];
+    ++academic_count;
+  }
+  if (academic_count < 2) return;
+  for (std::size_t i = 1; i < offset.size(); ++i) offset[i] += offset[i - 1];
+  assign_reusing(members, academic_count, kNoAgent);
+  auto& academics = st.scratch.academics;
+  academics.clear();
+  for (std::size_t r = 0; r < n; ++r) {
+    if (R.career[r] != Career::academic) continue;
+    members[offset[static_cast<std::size_t>(R.institution[r])]++] = static_cast<AgentId>(r);
+    academics.push_back(static_cast<AgentId>(r));
+  }
+  // The fill moved each offset to its institution's end: shift back.
+  for (std::size_t i = offset.size() - 1; i > 0; --i) offset[i] = offset[i - 1];
+  offset[0] = 0;
+  auto& partner = st.scratch.partners;
+  assign_reusing(partner, n, kNoAgent);
   parallel_for_each_index(n, [&](std::size_t r) {
     if (R.career[r] != Career::academic) return;
     Stream s = ctx.stream(AgentKind::researcher, R.key[r], Purpose::tie_formation);
     if (!s.bernoulli(sc.network.collaboration_rate)) return;
-    const auto& local = members[static_cast<std::size_t>(R.institution[r])];
-    const AgentId j = s.bernoulli(sc.network.collaboration_locality) && local.size() > 1
-                          ? local[s.below(local.size())]
+    const auto i = static_cast<std::size_t>(R.institution[r]);
+    const std::size_t local = offset[i + 1] - offset[i];
+    const AgentId j = s.bernoulli(sc.network.collaboration_locality) && local > 1
+                          ? members[offset[i] + s.below(local)]
                           : academics[s.below(academics.size())];
     if (j != static_cast<AgentId>(r)) partner[r] = j;
   });
@@ -95,7 +113,10 @@ void decay_ties(WorldState& st, const PhaseContext& ctx) {
     Stream s = ctx.stream(AgentKind::none, ties[i].pair_key, Purpose::tie_decay);
     ends[i] = s.bernoulli(p) ? 1 : 0;
   });
-  std::vector<AgentGraph::Edge> ended;
+  // Removal reorders the list (a removed slot takes the last tie), so the
+  // ended edges are collected first.
+  auto& ended = st.scratch.ended_ties;
+  ended.clear();
   for (std::size_t i = 0; i < ties.size(); ++i)
     if (ends[i]) ended.push_back(ties[i].edge);
   for (const auto& e : ended) st.graph.remove_tie(e);
