@@ -132,6 +132,26 @@ void parallel_for_each_index(std::size_t n, F&& f, std::size_t grain = kDefaultG
   handoff.after_tasks();
 }
 
+/// Runs first() and second() at the same time when a thread is free, and
+/// returns when both are done. For a serial step that would otherwise leave
+/// the other threads idle, next to independent parallel work: the two must
+/// not write anything the other reads. Either may use the parallel helpers.
+template <class First, class Second>
+void run_together(First&& first, Second&& second) {
+  // Two tasks of parallel_for_each_index (grain 1) rather than
+  // tbb::parallel_invoke: the same annotated hand-off, and no task objects
+  // on this stack for ThreadSanitizer to see reused.
+  parallel_for_each_index(
+      2,
+      [&](std::size_t i) {
+        if (i == 0)
+          first();
+        else
+          second();
+      },
+      1);
+}
+
 /// Sum over [0, n) of map(i) combined with `combine`; the reduction tree
 /// depends only on n and grain, so the result is the same for any thread
 /// count (tbb::parallel_deterministic_reduce with a simple partitioner).

@@ -254,7 +254,11 @@ NetworkMeasures measure_network(const AgentGraph& graph, const std::vector<std::
   const std::size_t n = graph.vertex_count();
   build_neighbour_index(graph, scratch.index, scratch.unique_count);
   const NeighbourIndex& index = scratch.index;
-  count_triangles(index, scratch);
+  // The components (a serial union-find) need only the index: one thread
+  // finds them while the others count triangles.
+  run_together(
+      [&] { active_component_sizes(index, active, scratch.parent, scratch.component_size); },
+      [&] { count_triangles(index, scratch); });
   // Sums over active vertices in vertex order. Only vertices with ties
   // (rows) add anything but counts, so each leaf of the reduction tree walks
   // its rows only; adding nothing (+0.0) leaves a double sum unchanged, so
@@ -303,7 +307,6 @@ NetworkMeasures measure_network(const AgentGraph& graph, const std::vector<std::
   m.brokerage_incubators = s.n_inc > 0 ? s.brokerage_inc / static_cast<double>(s.n_inc) : 0;
   m.brokerage_funds = s.n_fund > 0 ? s.brokerage_fund / static_cast<double>(s.n_fund) : 0;
 
-  active_component_sizes(index, active, scratch.parent, scratch.component_size);
   std::int64_t active_rows = 0;
   for (const auto c : scratch.component_size) active_rows += c;
   const std::int64_t isolated = s.active - active_rows;  // active vertices without ties

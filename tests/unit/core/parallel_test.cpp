@@ -45,6 +45,33 @@ TEST(ParallelForEachIndex, VisitsEveryIndexOnce) {
   for (int h : hits) ASSERT_EQ(h, 1);
 }
 
+// A serial step beside parallel work: both finish, the parallel one may
+// spread over the other threads, and the caller sees both results (under
+// ThreadSanitizer, this also checks the hand-off of results).
+TEST(RunTogether, RunsBothToCompletionForAnyThreadCount) {
+  for (const int threads : {1, 2, 4}) {
+    SCOPED_TRACE(threads);
+    Executor ex(threads);
+    std::vector<int> serial(5000, 0);
+    std::vector<int> parallel(20000, 0);
+    ex.run([&] {
+      run_together(
+          [&] {
+            for (std::size_t i = 0; i < serial.size(); ++i)
+              serial[i] = static_cast<int>(i) + (i > 0 ? serial[i - 1] : 0) % 7;
+          },
+          [&] {
+            parallel_for_each_index(
+                parallel.size(), [&](std::size_t i) { parallel[i] = static_cast<int>(i * 3); }, 64);
+          });
+    });
+    for (std::size_t i = 0; i < serial.size(); ++i)
+      ASSERT_EQ(serial[i], static_cast<int>(i) + (i > 0 ? serial[i - 1] : 0) % 7);
+    for (std::size_t i = 0; i < parallel.size(); ++i)
+      ASSERT_EQ(parallel[i], static_cast<int>(i * 3));
+  }
+}
+
 TEST(ExclusiveScan, OffsetsArePrefixSums) {
   std::vector<int> counts{3, 0, 2, 5};
   std::vector<std::size_t> offsets;

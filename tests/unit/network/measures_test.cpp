@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
+#include <numeric>
 #include <set>
 #include <vector>
 
@@ -251,6 +252,50 @@ TEST(Measures, AReusedIndexEqualsAFreshOne) {
     EXPECT_EQ(reused.row_of, fresh.row_of);
     EXPECT_EQ(reused.offset, fresh.offset);
     EXPECT_EQ(reused.neighbour, fresh.neighbour);
+  }
+}
+
+// Components are found on one thread while others count triangles, into
+// buffers kept between measurements. Thousands of small chains over
+// shuffled vertices, some of them inactive, give many components of many
+// sizes; the counts must be those of a flood fill for any thread count and
+// every reuse of the buffers.
+TEST(Measures, ComponentsOfManyShuffledChainsMatchAFloodFill) {
+  Fixture f;
+  constexpr std::size_t n = 60000;
+  for (std::size_t i = 0; i < n; ++i) f.graph.add_vertex(firm_ref(static_cast<AgentId>(i)), i);
+  f.active.assign(n, 1);
+  Stream s(17);
+  std::vector<AgentGraph::Vertex> order(n);
+  std::iota(order.begin(), order.end(), 0u);
+  for (std::size_t i = n - 1; i > 0; --i) std::swap(order[i], order[s.below(i + 1)]);
+  TieInfo tie;
+  tie.type = TieType::alliance;
+  std::size_t at = 0;
+  while (at < n) {
+    const std::size_t length = std::min<std::size_t>(1 + s.below(40), n - at);
+    for (std::size_t k = at + 1; k < at + length; ++k) {
+      if (s.uniform() < 0.5)
+        f.graph.add_tie(order[k - 1], order[k], tie);
+      else
+        f.graph.add_tie(order[k], order[k - 1], tie);
+    }
+    at += length;
+  }
+  for (std::size_t k = 0; k < n; ++k)
+    if (s.uniform() < 0.3) f.active[order[k]] = 0;  // inactive links still join
+  const NetworkMeasures want = reference(f);
+  ASSERT_GT(want.components, 1000);
+  for (const int threads : {1, 2, 4}) {
+    SCOPED_TRACE(threads);
+    Executor executor(threads);
+    MeasureScratch scratch;
+    for (int again = 0; again < 3; ++again) {
+      NetworkMeasures got;
+      executor.run([&] { got = measure_network(f.graph, f.active, scratch); });
+      EXPECT_EQ(got.components, want.components);
+      EXPECT_EQ(got.largest_component_share, want.largest_component_share);
+    }
   }
 }
 
