@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -12,6 +13,14 @@
 #include "scenario/scenario.hpp"
 
 namespace incubsim::testing {
+
+/// The whole file as bytes.
+inline std::string read_text(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
 
 /// A small but complete ecosystem that runs in milliseconds.
 inline Scenario small_scenario(int quarters = 12) {

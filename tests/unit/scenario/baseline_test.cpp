@@ -8,11 +8,13 @@
 
 #include "scenario/loader.hpp"
 #include "scenario_test_support.hpp"
+#include "test_support.hpp"
 
 namespace incubsim {
 namespace {
 
 using testing::differing_keys;
+using testing::read_text;
 
 const std::filesystem::path kBaselineFile =
     std::filesystem::path(INCUBSIM_SOURCE_DIR) / "scenarios" / "baseline.toml";
@@ -71,13 +73,6 @@ std::string unified_diff(const std::string& expected, const std::string& actual)
     k = end;
   }
   return out;
-}
-
-std::string read_text(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 TEST(Baseline, FileIsThePrinterOutputForTheDefaults) {

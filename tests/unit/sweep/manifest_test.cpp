@@ -20,6 +20,7 @@
 namespace incubsim {
 namespace {
 
+using testing::read_text;
 using testing::ScratchDir;
 
 SweepParameter range(const std::string& key, double min, double max, int steps) {
@@ -109,13 +110,6 @@ void expect_same_runs(const std::vector<ManifestRun>& a, const std::vector<Manif
     EXPECT_EQ(a[i].replicate, b[i].replicate) << "run " << i;
     EXPECT_EQ(a[i].seed, b[i].seed) << "run " << i;
   }
-}
-
-std::string read_text(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 TEST(SweepManifest, PlanIsDeterministic) {
