@@ -53,7 +53,7 @@ const EnumStore::Stored& EnumStore::get(const EnumType& type) {
 void check_table(const std::string& group_path, const TableView& table, std::size_t rows) {
   for (const ColumnView& column : table.columns) {
     check_name(column.name, "column");
-    const std::size_t size = std::visit([](const auto& span) { return span.size(); }, column.data);
+    const std::size_t size = column.rows();
     if (size != rows) {
       throw Error("table " + group_path + ": column '" + column.name + "' has " +
                   std::to_string(size) + " rows, expected " + std::to_string(rows));
@@ -75,6 +75,17 @@ void write_table_columns(hid_t group, const TableView& table, std::size_t rows, 
   std::vector<h5::Dataset> datasets;
   datasets.reserve(table.columns.size());
   for (const ColumnView& column : table.columns) {
+    ColumnData data = column.data;
+    if (column.load) {
+      // The previous built column's buffer may be reused by this load.
+      writer.flush();
+      data = column.load();
+      const std::size_t size = std::visit([](const auto& span) { return span.size(); }, data);
+      if (size != rows || data.index() != column.data.index()) {
+        throw Error("column '" + column.name + "' was built with " + std::to_string(size) +
+                    " rows or another type, expected " + std::to_string(rows));
+      }
+    }
     std::visit(
         [&](const auto& span) {
           using T = std::remove_const_t<typename std::decay_t<decltype(span)>::element_type>;
@@ -91,7 +102,7 @@ void write_table_columns(hid_t group, const TableView& table, std::size_t rows, 
           writer.write(dataset.get(), memory_type, span.data(), 0, rows);
           datasets.push_back(std::move(dataset));
         },
-        column.data);
+        data);
   }
   writer.flush();
 }

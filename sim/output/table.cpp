@@ -2,9 +2,13 @@
 
 namespace incubsim::output {
 
+std::size_t ColumnView::rows() const {
+  if (load) return lazy_rows;
+  return std::visit([](const auto& span) { return span.size(); }, data);
+}
+
 std::size_t TableView::rows() const {
-  if (columns.empty()) return 0;
-  return std::visit([](const auto& span) { return span.size(); }, columns.front().data);
+  return columns.empty() ? 0 : columns.front().rows();
 }
 
 }  // namespace incubsim::output

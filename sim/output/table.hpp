@@ -3,6 +3,7 @@
 // memory the caller owns. The engine builds these from agent state; the
 // HDF5 layer writes them without knowing what they mean.
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <utility>
@@ -38,6 +39,14 @@ struct ColumnView {
   std::string doc;   // written as the dataset attribute "description"
   ColumnData data;
   const EnumType* enum_type = nullptr;  // only for uint8 columns
+  /// Set for a column built only when it is written, so that a large
+  /// table holds one built column at a time: returns the data, valid until
+  /// the table's next load. `data` (empty) then gives only the type, and
+  /// `lazy_rows` the length.
+  std::function<ColumnData()> load = nullptr;
+  std::size_t lazy_rows = 0;
+
+  std::size_t rows() const;
 };
 
 /// A table written as an HDF5 group with one 1-D dataset per column, all of
