@@ -1,13 +1,97 @@
 #include "agents/firms.hpp"
 
 #include <functional>
+#include <memory>
 
 #include "core/parallel.hpp"
 
 namespace incubsim {
 
+FirmStore::FirmStore(const FirmStore& other)
+    : FirmColumns(other),
+      row_of_(other.row_of_),
+      id_of_row_(other.id_of_row_),
+      keep_exited_(other.keep_exited_),
+      dropped_some_(other.dropped_some_),
+      compaction_share_(other.compaction_share_),
+      spill_(other.spill_) {
+  bind();
+}
+
+FirmStore::FirmStore(FirmStore&& other) noexcept
+    : FirmColumns(std::move(other)),
+      row_of_(std::move(other.row_of_)),
+      id_of_row_(std::move(other.id_of_row_)),
+      keep_exited_(other.keep_exited_),
+      dropped_some_(other.dropped_some_),
+      compaction_share_(other.compaction_share_),
+      spill_(std::move(other.spill_)) {
+  bind();
+  other.bind();
+}
+
+FirmStore& FirmStore::operator=(const FirmStore& other) {
+  if (this != &other) {
+    FirmColumns::operator=(other);
+    row_of_ = other.row_of_;
+    id_of_row_ = other.id_of_row_;
+    keep_exited_ = other.keep_exited_;
+    dropped_some_ = other.dropped_some_;
+    compaction_share_ = other.compaction_share_;
+    spill_ = other.spill_;
+    bind();
+  }
+  return *this;
+}
+
+FirmStore& FirmStore::operator=(FirmStore&& other) noexcept {
+  if (this != &other) {
+    FirmColumns::operator=(std::move(other));
+    row_of_ = std::move(other.row_of_);
+    id_of_row_ = std::move(other.id_of_row_);
+    keep_exited_ = other.keep_exited_;
+    dropped_some_ = other.dropped_some_;
+    compaction_share_ = other.compaction_share_;
+    spill_ = std::move(other.spill_);
+    bind();
+    other.bind();
+  }
+  return *this;
+}
+
+void FirmStore::bind() {
+  // The columns' id lookups point at this store's map (copies and moves
+  // must not keep pointing at the source's).
+  std::vector<std::size_t> kept_sizes;
+  for_each_firm_column([&](auto& column) {
+    column.bind(&row_of_);
+    using T = typename std::decay_t<decltype(column)>::value_type;
+    if (column.on_exit() == OnExit::keep) kept_sizes.push_back(sizeof(T));
+  });
+  spill_.set_columns(std::move(kept_sizes));
+}
+
+void FirmStore::keep_exited(bool keep, std::string directory) {
+  keep_exited_ = keep;
+  spill_.set_directory(std::move(directory));
+}
+
+void FirmStore::reserve(std::size_t n) {
+  for_each_column([n](auto& column) {
+    column.reserve(n);
+    advise_huge_pages(column);
+  });
+  row_of_.reserve(n);
+  id_of_row_.reserve(n);
+}
+
 AgentId FirmStore::grow(std::size_t n) {
-  const auto first = static_cast<AgentId>(key.size());
+  const auto first = static_cast<AgentId>(size());
+  const auto first_row = static_cast<std::uint32_t>(rows());
+  for (std::size_t k = 0; k < n; ++k) {
+    row_of_.push_back(first_row + static_cast<std::uint32_t>(k));
+    id_of_row_.push_back(static_cast<std::uint32_t>(first) + static_cast<std::uint32_t>(k));
+  }
   // A quarter's births at national size zero tens of megabytes of new rows
   // (first touches of fresh pages): then each column grows in its own task.
   constexpr std::size_t kParallelRows = 4096;
@@ -22,6 +106,84 @@ AgentId FirmStore::grow(std::size_t n) {
   parallel_for_each_index(
       grow_column.size(), [&](std::size_t c) { grow_column[c](); }, 1);
   return first;
+}
+
+void FirmStore::compact() {
+  // Rows are in id order and stay so: the kept ones move down in order.
+  const std::size_t n = rows();
+  std::vector<std::uint8_t> keep(n);
+  std::size_t kept = 0;
+  std::size_t first_drop = n;
+  for (std::size_t r = 0; r < n; ++r) {
+    keep[r] = status[id_of_row_[r]] == FirmStatus::alive;
+    kept += keep[r];
+    if (!keep[r] && first_drop == n) first_drop = r;
+  }
+  const std::size_t dropped = n - kept;
+  if (dropped == 0) return;
+  if (static_cast<double>(dropped) < compaction_share_ * static_cast<double>(n)) return;
+  std::vector<std::uint32_t> leaving;
+  leaving.reserve(dropped);
+  for (std::size_t r = first_drop; r < n; ++r)
+    if (!keep[r]) leaving.push_back(id_of_row_[r]);
+  constexpr std::size_t kNoBlock = static_cast<std::size_t>(-1);
+  const std::size_t block = keep_exited_ ? spill_.add_block(leaving) : kNoBlock;
+  dropped_some_ = dropped_some_ || !keep_exited_;
+
+  // One task per column; each moves its kept rows down without a branch
+  // (a write per row, advanced only past kept ones), and a kept column's
+  // leaving values go to a buffer of their own, then to the spill file.
+  std::vector<std::function<void()>> compact_column;
+  std::size_t spill_index = 0;
+  for_each_firm_column([&](auto& column) {
+    const bool spill = block != kNoBlock && column.on_exit() == OnExit::keep;
+    const std::size_t c = column.on_exit() == OnExit::keep ? spill_index++ : 0;
+    compact_column.emplace_back(
+        [this, &values = column.rows(), &keep, spill, c, block, dropped, first_drop] {
+          using T = typename std::decay_t<decltype(values)>::value_type;
+          std::size_t out = first_drop;
+          if (spill) {
+            // One element of slack: a slot is written for every row.
+            const auto leaving_values = std::make_unique_for_overwrite<T[]>(dropped + 1);
+            std::size_t sp = 0;
+            for (std::size_t r = first_drop; r < values.size(); ++r) {
+              const T v = values[r];
+              values[out] = v;
+              leaving_values[sp] = v;
+              out += keep[r];
+              sp += 1U - keep[r];
+            }
+            spill_.write(block, c, leaving_values.get());
+          } else {
+            for (std::size_t r = first_drop; r < values.size(); ++r) {
+              values[out] = values[r];
+              out += keep[r];
+            }
+          }
+          values.resize(out);
+        });
+  });
+  parallel_for_each_index(
+      compact_column.size(), [&](std::size_t k) { compact_column[k](); }, 1);
+
+  std::size_t out = first_drop;
+  for (std::size_t r = first_drop; r < n; ++r) {
+    const std::uint32_t id = id_of_row_[r];
+    row_of_[id] = keep[r] ? static_cast<std::uint32_t>(out) : kSpilledRow;
+    id_of_row_[out] = id;
+    out += keep[r];
+  }
+  id_of_row_.resize(out);
+}
+
+void FirmStore::archive_layout(StateArchive& ar) {
+  const StateArchive::Scope scope(ar, "firm_layout");
+  ar.field("row_of", row_of_);
+  ar.field("id_of_row", id_of_row_);
+  ar.field("dropped_some", dropped_some_);
+  spill_.archive(ar);
+  if (row_of_.size() != size() || id_of_row_.size() + spill_.ids().size() > size())
+    ar.corrupt("firm_layout", "rows and spilled firms do not add up to the firms");
 }
 
 void FirmStore::set(AgentId id, const NewFirm& f) {

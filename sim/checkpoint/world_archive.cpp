@@ -11,6 +11,7 @@ static_assert(std::is_trivially_copyable_v<Event>);
 
 void archive_world(StateArchive& ar, WorldState& st) {
   ar.columns("firms", st.firms);
+  st.firms.archive_layout(ar);
   ar.columns("researchers", st.researchers);
   ar.columns("institutions", st.institutions);
   ar.columns("incubators", st.incubators);

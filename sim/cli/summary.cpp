@@ -97,6 +97,7 @@ void print_wall_times(std::ostream& out, const WallTimes& t) {
   row(to_string(Phase::setup), t.phase[static_cast<std::size_t>(Phase::setup)]);
   for (const Phase p : kQuarterSchedule) row(to_string(p), t.phase[static_cast<std::size_t>(p)]);
   row("metrics", t.metrics);
+  row("compaction", t.compaction);
   row("output (HDF5)", t.output);
   row("other", std::max(0.0, total - t.simulation() - t.output));
   row("total", total);

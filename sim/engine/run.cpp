@@ -147,6 +147,7 @@ RunSummary run_quarters(const LoopSetup& setup, Simulation& sim, output::RunWrit
       save_checkpoint(setup, "periodic", sim, writer, summary);
     }
   }
+  sim.release_working_buffers();
   {
     const ScopedWallTime timer(output_seconds);
     if (sc.simulation.record_agents) write_final_tables(writer, sim.state(), sc);
@@ -183,6 +184,7 @@ RunSummary run_to_file(const RunRequest& request, RunObserver* observer) {
   double output_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - setup.start).count();
   Simulation sim(sc, request.threads);
+  sim.set_spill_directory(setup.header.output.parent_path());
   sim.initialize();
   std::vector<std::size_t> ledgers;
   {
@@ -215,6 +217,7 @@ RunSummary resume_from_checkpoint(const ResumeRequest& request, RunObserver* obs
   output::RunWriter writer(output, setup.header.provenance, metric_defs(),
                            output::core_event_schema());
   Simulation sim(sc, request.threads);
+  sim.set_spill_directory(setup.header.output.parent_path());
   const std::vector<std::size_t> ledgers = add_ledgers(sim, writer);
   RunSummary summary = checkpoint::restore(request.checkpoint, sim, writer);
   if (sim.next_quarter() != setup.header.next_quarter) {

@@ -11,7 +11,10 @@ Simulation::Simulation(Scenario scenario, int threads)
     : scenario_(std::move(scenario)),
       streams_(static_cast<std::uint64_t>(scenario_.simulation.seed)),
       executor_(threads),
-      policies_(std::make_unique<PolicySet>(scenario_)) {}
+      policies_(std::make_unique<PolicySet>(scenario_)) {
+  // Exited firms' values matter only to the final table.
+  state_.firms.keep_exited(scenario_.simulation.record_agents);
+}
 
 void Simulation::set_transfer_policy(std::unique_ptr<TransferLiabilityPolicy> policy) {
   policies_->set_transfer_liability_override(std::move(policy));
@@ -56,6 +59,15 @@ void Simulation::archive(StateArchive& ar) {
   }
 }
 
+void Simulation::set_spill_directory(const std::filesystem::path& directory) {
+  state_.firms.keep_exited(scenario_.simulation.record_agents, directory.string());
+}
+
+void Simulation::release_working_buffers() {
+  if (!finished()) throw Error("Simulation::release_working_buffers before the last quarter");
+  state_.scratch = Scratch{};
+}
+
 void Simulation::run_phase(Phase phase) {
   const ScopedWallTime timer(times_.phase[static_cast<std::size_t>(phase)]);
   Policies policies{&policies_->transfer_liability(), policies_.get()};
@@ -79,6 +91,13 @@ const MetricRow* Simulation::step_phase() {
     state_.flows = QuarterFlows{};
     state_.events.clear();
     policies_->start_quarter(next_);
+    // Firms that exited last quarter leave the row columns: the quarter's
+    // phases then walk dense alive firms (what they read of exited firms
+    // is in the id columns).
+    executor_.run([&] {
+      const ScopedWallTime timer(times_.compaction);
+      state_.firms.compact();
+    });
   }
   const Phase phase = kQuarterSchedule[phase_cursor_];
   executor_.run([&] { run_phase(phase); });

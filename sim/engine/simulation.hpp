@@ -2,6 +2,7 @@
 // A Simulation owns one run's state, its scenario (frozen), its random
 // stream factory, its thread arena and its policies. Several can live in one
 // process at once (paired policy comparisons, sweeps).
+#include <filesystem>
 #include <memory>
 
 #include "core/parallel.hpp"
@@ -57,6 +58,16 @@ class Simulation {
   /// as the saved one would have. Random streams need no saving: they are
   /// keyed by the seed and the draw's coordinates, not advanced.
   void archive(StateArchive& ar);
+
+  /// Where exited firms' values wait for the final table (a temporary
+  /// file, unlinked at once): the output's directory, where the user has
+  /// made room for results. Without it, the system's temporary directory.
+  void set_spill_directory(const std::filesystem::path& directory);
+
+  /// Frees the buffers the phases reuse from quarter to quarter, once the
+  /// last quarter has run: the final tables do not read them, and at
+  /// national size they are a few hundred megabytes.
+  void release_working_buffers();
 
   /// Wall time spent so far in each phase and in the metrics (output and
   /// total are the caller's to fill).

@@ -1,7 +1,11 @@
 #include "engine/tables.hpp"
 
 #include <bit>
+#include <cstddef>
 #include <deque>
+#include <memory>
+#include <span>
+#include <type_traits>
 
 #include "phases/population.hpp"
 
@@ -34,6 +38,43 @@ class TableBuilder {
     }
   }
 
+  /// A firm column in id order (a row column gathered from rows and
+  /// spill, or an id column converted), built only when the table writes
+  /// it, into one buffer that the next such column reuses: the firm table
+  /// holds a single built column at a time.
+  template <class Column>
+  void firm_column(std::string name, const FirmStore& firms, const Column& column, std::string unit,
+                   std::string doc, const EnumType* type = nullptr) {
+    using T = typename Column::value_type;
+    using S = Stored<T>;
+    ColumnView c{std::move(name), std::move(unit), std::move(doc), std::span<const S>()};
+    c.enum_type = type;
+    c.lazy_rows = firms.size();
+    c.load = [this, &firms, &column]() -> output::ColumnData {
+      const std::size_t n = firms.size();
+      // Room for the widest stored type; an array of bytes may hold any.
+      if (built_bytes_ < n * sizeof(double)) {
+        built_ = std::make_unique_for_overwrite<std::byte[]>(n * sizeof(double));
+        built_bytes_ = n * sizeof(double);
+      }
+      S* out = reinterpret_cast<S*>(built_.get());
+      const auto store = [out](std::size_t id, const T& v) {
+        if constexpr (std::is_same_v<T, std::uint64_t>) {
+          out[id] = std::bit_cast<std::int64_t>(v);
+        } else {
+          out[id] = static_cast<S>(v);
+        }
+      };
+      if constexpr (std::is_same_v<Column, std::vector<T>>) {
+        for (std::size_t id = 0; id < n; ++id) store(id, column[id]);
+      } else {
+        firms.for_each_value(column, store);
+      }
+      return std::span<const S>(out, n);
+    };
+    table_.columns.push_back(std::move(c));
+  }
+
   template <class E>
   void enumeration(std::string name, const std::vector<E>& data, const EnumType& type,
                    std::string doc) {
@@ -63,11 +104,23 @@ class TableBuilder {
   const TableView& view() const { return table_; }
 
  private:
+  /// How a column of T is written: enums and flags as uint8, 64-bit
+  /// integers as int64, other integers as int32 (column() above does the same).
+  template <class T>
+  using Stored = std::conditional_t<
+      std::is_same_v<T, double>, double,
+      std::conditional_t<std::is_same_v<T, std::int64_t> || std::is_same_v<T, std::uint64_t>,
+                         std::int64_t,
+                         std::conditional_t<std::is_enum_v<T> || std::is_same_v<T, std::uint8_t>,
+                                            std::uint8_t, std::int32_t>>>;
+
   TableView table_;
   std::deque<std::vector<double>> double_;
   std::deque<std::vector<std::int64_t>> int64_;
   std::deque<std::vector<std::int32_t>> int32_;
   std::deque<std::vector<std::uint8_t>> uint8_;
+  std::unique_ptr<std::byte[]> built_;  // firm_column's buffer
+  std::size_t built_bytes_ = 0;
 };
 
 struct Enums {
@@ -88,43 +141,48 @@ struct Enums {
 void firms_table(TableSink& w, const WorldState& st, const Enums& e) {
   const auto& F = st.firms;
   TableBuilder t;
-  t.column("lineage_key", F.key, "-",
-           "Key of the firm's random streams (same firm across policy arms)");
-  t.enumeration("sector", F.sector, e.sector, "Sector");
-  t.enumeration("origin", F.origin, e.origin, "How the firm came to exist");
-  t.column("founded", F.founded, "quarter", "Founding quarter (negative: before the run)");
-  t.column("founder", F.founder, "-", "Founding researcher of a spin-off (-1: none)");
-  t.enumeration("status", F.status, e.status, "Alive, dead, acquired or listed at the end");
-  t.column("exit_quarter", F.exit_quarter, "quarter", "Quarter of death or exit (-1: alive)");
+  t.firm_column("lineage_key", F, F.key, "-",
+                "Key of the firm's random streams (same firm across policy arms)");
+  t.firm_column("sector", F, F.sector, "-", "Sector", &e.sector);
+  t.firm_column("origin", F, F.origin, "-", "How the firm came to exist", &e.origin);
+  t.firm_column("founded", F, F.founded, "quarter", "Founding quarter (negative: before the run)");
+  t.firm_column("founder", F, F.founder, "-", "Founding researcher of a spin-off (-1: none)");
+  t.firm_column("status", F, F.status, "-", "Alive, dead, acquired or listed at the end",
+                &e.status);
+  t.firm_column("exit_quarter", F, F.exit_quarter, "quarter",
+                "Quarter of death or exit (-1: alive)");
   t.column("exit_value", F.exit_value, "M yuan", "Price at acquisition or listing");
-  t.enumeration("stage", F.stage, e.stage, "Stage reached");
-  t.column("quality", F.quality, "sd", "Latent technology quality");
-  t.column("maturity", F.maturity, "share", "Product maturity (1: selling)");
-  t.column("selling", F.selling, "flag", "Has a product on the market");
-  t.column("ip_count", F.ip_count, "patents", "Patents and other IP");
-  t.column("rd_intensity", F.rd_intensity, "share", "R&D / revenue once selling");
-  t.column("revenue", F.revenue, "M yuan/quarter",
-           "Revenue in the last quarter alive (size at exit or end)");
-  t.column("employees", F.employees, "employees",
-           "Employees in the last quarter alive (size at exit or end)");
-  t.column("rd_total", F.rd_total, "M yuan", "Cumulative R&D spending");
-  t.column("cash", F.cash, "M yuan", "Cash at exit or end");
-  t.column("last_round", F.last_round, "-",
-           "Last round raised: -1 none, 0 seed, 1 series A, 2 series B, 3 growth");
-  t.column("rounds_raised", F.rounds_raised, "rounds", "Rounds raised");
-  t.column("raised_total", F.raised_total, "M yuan", "Equity raised from funds");
-  t.column("valuation", F.valuation, "M yuan", "Last post-money valuation");
-  t.column("incubator", F.incubator, "-", "Incubator at the end (-1: none)");
-  t.column("ever_incubated", F.ever_incubated, "flag", "Was ever an incubator tenant");
-  t.column("graduated", F.graduated, "flag", "Graduated from an incubator");
-  t.column("tech_sme", F.tech_sme, "flag", "Certified tech-based SME at the last review");
-  t.column("high_tech", F.high_tech, "flag", "Certified high-tech enterprise at the last review");
-  t.column("above_size", F.above_size, "flag", "Above designated size at the last review");
-  t.column("loan_balance", F.loan_balance, "M yuan", "Index loan outstanding");
-  t.column("secondees", F.secondees, "researchers", "Seconded researchers hosted at the end");
-  t.column("grants_received", F.grants_received, "M yuan", "Project and programme grants received");
-  t.column("tax_benefits", F.tax_benefits, "M yuan",
-           "Tax forgone in the firm's favour (R&D incentives)");
+  t.firm_column("stage", F, F.stage, "-", "Stage reached", &e.stage);
+  t.firm_column("quality", F, F.quality, "sd", "Latent technology quality");
+  t.firm_column("maturity", F, F.maturity, "share", "Product maturity (1: selling)");
+  t.firm_column("selling", F, F.selling, "flag", "Has a product on the market");
+  t.firm_column("ip_count", F, F.ip_count, "patents", "Patents and other IP");
+  t.firm_column("rd_intensity", F, F.rd_intensity, "share", "R&D / revenue once selling");
+  t.firm_column("revenue", F, F.revenue, "M yuan/quarter",
+                "Revenue in the last quarter alive (size at exit or end)");
+  t.firm_column("employees", F, F.employees, "employees",
+                "Employees in the last quarter alive (size at exit or end)");
+  t.firm_column("rd_total", F, F.rd_total, "M yuan", "Cumulative R&D spending");
+  t.firm_column("cash", F, F.cash, "M yuan", "Cash at exit or end");
+  t.firm_column("last_round", F, F.last_round, "-",
+                "Last round raised: -1 none, 0 seed, 1 series A, 2 series B, 3 growth");
+  t.firm_column("rounds_raised", F, F.rounds_raised, "rounds", "Rounds raised");
+  t.firm_column("raised_total", F, F.raised_total, "M yuan", "Equity raised from funds");
+  t.firm_column("valuation", F, F.valuation, "M yuan", "Last post-money valuation");
+  t.firm_column("incubator", F, F.incubator, "-", "Incubator at the end (-1: none)");
+  t.firm_column("ever_incubated", F, F.ever_incubated, "flag", "Was ever an incubator tenant");
+  t.firm_column("graduated", F, F.graduated, "flag", "Graduated from an incubator");
+  t.firm_column("tech_sme", F, F.tech_sme, "flag", "Certified tech-based SME at the last review");
+  t.firm_column("high_tech", F, F.high_tech, "flag",
+                "Certified high-tech enterprise at the last review");
+  t.firm_column("above_size", F, F.above_size, "flag", "Above designated size at the last review");
+  t.firm_column("loan_balance", F, F.loan_balance, "M yuan", "Index loan outstanding");
+  t.firm_column("secondees", F, F.secondees, "researchers",
+                "Seconded researchers hosted at the end");
+  t.firm_column("grants_received", F, F.grants_received, "M yuan",
+                "Project and programme grants received");
+  t.firm_column("tax_benefits", F, F.tax_benefits, "M yuan",
+                "Tax forgone in the firm's favour (R&D incentives)");
   w.table("/agents/firms", t.view());
 }
 

@@ -14,11 +14,12 @@ namespace incubsim {
 struct WallTimes {
   std::array<double, kPhaseCount> phase{};  // seconds, by Phase (setup included)
   double metrics = 0;                       // compute_metrics after each quarter
+  double compaction = 0;                    // exited firms moved out of the row columns
   double output = 0;                        // HDF5: create, append, final tables, close
   double total = 0;                         // the whole run, wall clock
 
   double simulation() const {
-    double s = metrics;
+    double s = metrics + compaction;
     for (const double p : phase) s += p;
     return s;
   }

@@ -150,8 +150,22 @@ def small_fs(tmp_path):
 
 
 def test_full_disk_names_the_file_and_leaves_nothing(incubsim, small_fs):
-    r = incubsim("run", "-q", *SCENARIO, "-o", "out.h5", cwd=small_fs, expect=EXIT_IO)
+    # Without the final tables (no spill of exited firms): the result file
+    # itself (2.5 MB) fills the disk.
+    subprocess.run(["mount", "-o", "remount,size=1m", str(small_fs)], check=True)
+    r = incubsim("run", "-q", *SCENARIO, "--set", "simulation.record_agents=false",
+                 "-o", "out.h5", cwd=small_fs, expect=EXIT_IO)
     assert "out.h5" in r.stderr and "No space left on device" in r.stderr, r.stderr
+    assert list(small_fs.iterdir()) == [], "a failed run left files on the full disk"
+
+
+def test_full_disk_for_exited_firms_says_what_to_do_and_leaves_nothing(incubsim, small_fs):
+    # With the final tables, exited firms' values wait in a temporary file
+    # beside the output (about 130 bytes a firm): here it fills the disk
+    # first.
+    r = incubsim("run", "-q", *SCENARIO, "-o", "out.h5", cwd=small_fs, expect=EXIT_IO)
+    assert str(small_fs) in r.stderr and "No space left on device" in r.stderr, r.stderr
+    assert "simulation.record_agents = false" in r.stderr, r.stderr
     assert list(small_fs.iterdir()) == [], "a failed run left files on the full disk"
 
 

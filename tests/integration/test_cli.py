@@ -554,13 +554,18 @@ def test_interrupted_run_removes_its_temporary_file(long_run, tmp_path, sig):
 
 
 def _run_with_file_size_limit(incubsim, cwd: Path, limit_bytes: int) -> subprocess.CompletedProcess:
-    """`incubsim run` whose writes fail with EFBIG past `limit_bytes` (like a full disk)."""
+    """`incubsim run` whose writes fail with EFBIG past `limit_bytes` (like a full disk).
+
+    Without the final tables, so that no exited firms are kept in a spill
+    file, which would reach the limit first (test_checkpoint.py tests that).
+    """
     def limit():
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit_bytes, limit_bytes))
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # fail the write instead of killing
 
     return subprocess.run([str(incubsim.path), "run", "-q", "--threads", "1", "--quarters", "8",
-                           "-o", "out.h5"], cwd=cwd, stdin=subprocess.DEVNULL,
+                           "--set", "simulation.record_agents=false", "-o", "out.h5"],
+                          cwd=cwd, stdin=subprocess.DEVNULL,
                           capture_output=True, text=True, timeout=120, preexec_fn=limit)
 
 
