@@ -7,25 +7,12 @@
 
 namespace incubsim {
 
-FirmStore::FirmStore(const FirmStore& other)
-    : FirmColumns(other),
-      row_of_(other.row_of_),
-      id_of_row_(other.id_of_row_),
-      keep_exited_(other.keep_exited_),
-      dropped_some_(other.dropped_some_),
-      compaction_share_(other.compaction_share_),
-      spill_(other.spill_) {
+FirmStore::FirmStore(const FirmStore& other) : FirmColumns(other), FirmLayout(other) {
   bind();
 }
 
 FirmStore::FirmStore(FirmStore&& other) noexcept
-    : FirmColumns(std::move(other)),
-      row_of_(std::move(other.row_of_)),
-      id_of_row_(std::move(other.id_of_row_)),
-      keep_exited_(other.keep_exited_),
-      dropped_some_(other.dropped_some_),
-      compaction_share_(other.compaction_share_),
-      spill_(std::move(other.spill_)) {
+    : FirmColumns(std::move(other)), FirmLayout(std::move(other)) {
   bind();
   other.bind();
 }
@@ -33,12 +20,7 @@ FirmStore::FirmStore(FirmStore&& other) noexcept
 FirmStore& FirmStore::operator=(const FirmStore& other) {
   if (this != &other) {
     FirmColumns::operator=(other);
-    row_of_ = other.row_of_;
-    id_of_row_ = other.id_of_row_;
-    keep_exited_ = other.keep_exited_;
-    dropped_some_ = other.dropped_some_;
-    compaction_share_ = other.compaction_share_;
-    spill_ = other.spill_;
+    FirmLayout::operator=(other);
     bind();
   }
   return *this;
@@ -47,12 +29,7 @@ FirmStore& FirmStore::operator=(const FirmStore& other) {
 FirmStore& FirmStore::operator=(FirmStore&& other) noexcept {
   if (this != &other) {
     FirmColumns::operator=(std::move(other));
-    row_of_ = std::move(other.row_of_);
-    id_of_row_ = std::move(other.id_of_row_);
-    keep_exited_ = other.keep_exited_;
-    dropped_some_ = other.dropped_some_;
-    compaction_share_ = other.compaction_share_;
-    spill_ = std::move(other.spill_);
+    FirmLayout::operator=(std::move(other));
     bind();
     other.bind();
   }

@@ -186,7 +186,20 @@ struct FirmColumns {
   }
 };
 
-class FirmStore : public FirmColumns {
+namespace detail {
+/// FirmStore's state besides the columns, in one base so that its copies
+/// and moves copy it whole before re-pointing the columns at the new map.
+struct FirmLayout {
+  std::vector<std::uint32_t> row_of_;     // by id: row, or kSpilledRow
+  std::vector<std::uint32_t> id_of_row_;  // by row: id, ascending
+  bool keep_exited_ = true;
+  bool dropped_some_ = false;  // exited firms' values left without a spill
+  double compaction_share_ = kCompactionShare;
+  FirmSpill spill_;
+};
+}  // namespace detail
+
+class FirmStore : public FirmColumns, private detail::FirmLayout {
  public:
   FirmStore() { bind(); }
   FirmStore(const FirmStore& other);
@@ -249,13 +262,6 @@ class FirmStore : public FirmColumns {
   /// or -1 if its exited values are dropped.
   template <class T>
   std::ptrdiff_t spill_column(const FirmColumn<T>& column) const;
-
-  std::vector<std::uint32_t> row_of_;     // by id: row, or kSpilledRow
-  std::vector<std::uint32_t> id_of_row_;  // by row: id, ascending
-  bool keep_exited_ = true;
-  bool dropped_some_ = false;  // exited firms' values left without a spill
-  double compaction_share_ = kCompactionShare;
-  FirmSpill spill_;
 };
 
 template <class T>
