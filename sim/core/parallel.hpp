@@ -12,8 +12,11 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
+#include <exception>
 #include <memory>
+#include <mutex>
 #include <numeric>
 #include <vector>
 
@@ -61,6 +64,34 @@ struct TaskHandoff {
   void task_ends() {}
   void after_tasks() {}
 #endif
+};
+
+// The exception thrown at the lowest index of a parallel loop. Tasks catch
+// their own exceptions, so TBB never cancels the loop: every index below
+// the lowest failure runs, and the caller gets the same error for any
+// thread count. Catching also keeps the hand-off annotations above paired
+// (TBB's own exception path synchronises inside libtbb, where
+// ThreadSanitizer cannot see it). Ranges that start past a recorded
+// failure are skipped: their errors could not be the lowest.
+class FirstFailure {
+ public:
+  bool skips(std::size_t i) const { return i > index_.load(std::memory_order_relaxed); }
+  void record(std::size_t i) {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    if (i < index_.load(std::memory_order_relaxed)) {
+      index_.store(i, std::memory_order_relaxed);
+      error_ = std::current_exception();
+    }
+  }
+  // After the loop, on the calling thread.
+  void rethrow() const {
+    if (error_) std::rethrow_exception(error_);
+  }
+
+ private:
+  std::atomic<std::size_t> index_{static_cast<std::size_t>(-1)};
+  std::mutex mutex_;
+  std::exception_ptr error_;
 };
 
 }  // namespace detail
@@ -111,7 +142,9 @@ class Executor {
   tbb::task_arena arena_;
 };
 
-/// Calls f(i) for i in [0, n). Each i must write only its own slots.
+/// Calls f(i) for i in [0, n). Each i must write only its own slots. If
+/// some f(i) throw, the exception of the lowest such i is rethrown once
+/// the loop has finished (indices past it may or may not have run).
 template <class F>
 void parallel_for_each_index(std::size_t n, F&& f, std::size_t grain = kDefaultGrain) {
   if (n == 0) return;
@@ -120,16 +153,25 @@ void parallel_for_each_index(std::size_t n, F&& f, std::size_t grain = kDefaultG
     return;
   }
   detail::TaskHandoff handoff;
+  detail::FirstFailure failure;
   handoff.before_tasks();
   tbb::parallel_for(
       tbb::blocked_range<std::size_t>(0, n, grain),
       [&](const tbb::blocked_range<std::size_t>& r) {
         handoff.task_begins();
-        for (std::size_t i = r.begin(); i != r.end(); ++i) f(i);
+        if (!failure.skips(r.begin())) {
+          std::size_t i = r.begin();
+          try {
+            for (; i != r.end(); ++i) f(i);
+          } catch (...) {
+            failure.record(i);
+          }
+        }
         handoff.task_ends();
       },
       tbb::simple_partitioner());
   handoff.after_tasks();
+  failure.rethrow();
 }
 
 /// Runs first() and second() at the same time when a thread is free, and
@@ -155,6 +197,8 @@ void run_together(First&& first, Second&& second) {
 /// Sum over [0, n) of map(i) combined with `combine`; the reduction tree
 /// depends only on n and grain, so the result is the same for any thread
 /// count (tbb::parallel_deterministic_reduce with a simple partitioner).
+/// An exception from map or combine is rethrown after the reduction, the
+/// one of the lowest index, as in parallel_for_each_index.
 template <class T, class Map, class Combine>
 T deterministic_reduce(std::size_t n, T identity, Map&& map, Combine&& combine,
                        std::size_t grain = 4096) {
@@ -162,23 +206,37 @@ T deterministic_reduce(std::size_t n, T identity, Map&& map, Combine&& combine,
   // A join combines results of finished ranges, possibly from other threads:
   // it acquires what every finished range released.
   detail::TaskHandoff handoff;
+  detail::FirstFailure failure;
   handoff.before_tasks();
   T result = tbb::parallel_deterministic_reduce(
       tbb::blocked_range<std::size_t>(0, n, grain), identity,
       [&](const tbb::blocked_range<std::size_t>& r, T acc) {
         handoff.task_begins();
-        for (std::size_t i = r.begin(); i != r.end(); ++i) acc = combine(acc, map(i));
+        if (!failure.skips(r.begin())) {
+          std::size_t i = r.begin();
+          try {
+            for (; i != r.end(); ++i) acc = combine(acc, map(i));
+          } catch (...) {
+            failure.record(i);
+          }
+        }
         handoff.task_ends();
         return acc;
       },
       [&](const T& a, const T& b) {
         handoff.after_tasks();
-        T joined = combine(a, b);
+        T joined = identity;
+        try {
+          joined = combine(a, b);
+        } catch (...) {
+          failure.record(n);  // a join ranks after every index
+        }
         handoff.task_ends();
         return joined;
       },
       tbb::simple_partitioner());
   handoff.after_tasks();
+  failure.rethrow();
   return result;
 }
 
