@@ -1,6 +1,6 @@
 #include "output/chunk_codec.hpp"
 
-#include <zlib.h>
+#include <isa-l/igzip_lib.h>
 
 #include <array>
 #include <cmath>
@@ -52,6 +52,12 @@ double sampled_entropy_bits(const unsigned char* bytes, std::size_t n) {
   return bits;
 }
 
+std::size_t deflated_size_bound(std::size_t raw) {
+  // ISA-L falls back to stored blocks (5 bytes of header per 65,535 bytes)
+  // when compressing does not pay; add the zlib wrapper and a block header.
+  return raw + 5 * (raw / 65535 + 1) + 6 + ISAL_DEF_MAX_HDR_SIZE;
+}
+
 }  // namespace
 
 bool worth_deflating(std::span<const unsigned char> shuffled, std::size_t planes) {
@@ -62,18 +68,17 @@ bool worth_deflating(std::span<const unsigned char> shuffled, std::size_t planes
   return bits < kRandomFraction * 8.0 * static_cast<double>(planes);
 }
 
-unsigned encode_chunk(std::span<const unsigned char> raw, std::size_t element_size, int level,
-                      std::vector<unsigned char>& out, std::vector<unsigned char>& scratch,
-                      bool may_skip_filters) {
-  if (raw.size() > std::numeric_limits<uLong>::max()) {
-    throw Error("chunk of " + std::to_string(raw.size()) + " bytes is too large for zlib");
+unsigned ChunkEncoder::encode(std::span<const unsigned char> raw, std::size_t element_size,
+                              int level, std::vector<unsigned char>& out, bool may_skip_filters) {
+  if (raw.size() > std::numeric_limits<std::uint32_t>::max() / 2) {
+    throw Error("chunk of " + std::to_string(raw.size()) + " bytes is too large to deflate");
   }
   const unsigned char* source = raw.data();
   std::size_t planes = 1;
   if (element_size > 1 && raw.size() >= 2 * element_size) {
-    scratch.resize(raw.size());
-    shuffle_bytes(raw, element_size, scratch.data());
-    source = scratch.data();
+    scratch_.resize(raw.size());
+    shuffle_bytes(raw, element_size, scratch_.data());
+    source = scratch_.data();
     planes = element_size;
   }
   if (may_skip_filters &&
@@ -81,17 +86,39 @@ unsigned encode_chunk(std::span<const unsigned char> raw, std::size_t element_si
     out.assign(raw.begin(), raw.end());
     return kUnfilteredMask;
   }
-  // HDF5's deflate filter sizes its output by compressBound and keeps a
-  // result larger than the input rather than failing, so this does too.
-  uLongf size = compressBound(static_cast<uLong>(raw.size()));
-  out.resize(size);
-  const int status = compress2(out.data(), &size, source, static_cast<uLong>(raw.size()), level);
-  if (status != Z_OK) {
-    throw Error("zlib cannot compress a chunk of " + std::to_string(raw.size()) +
-                " bytes (compress2 returned " + std::to_string(status) + ")");
+  out.resize(deflated_size_bound(raw.size()));
+  isal_zstream z;
+  isal_deflate_stateless_init(&z);
+  // Level 0 stores; every other level uses ISA-L's fast level 1, which
+  // compresses about as well as zlib's level 1 at several times its speed.
+  z.level = level > 0 ? 1 : 0;
+  if (z.level > 0) {
+    // Level 1's hash table and token buffer; each stateless call starts
+    // afresh, so one buffer serves every chunk.
+    if (level_buffer_.empty()) level_buffer_.resize(ISAL_DEF_LVL1_DEFAULT);
+    z.level_buf = level_buffer_.data();
+    z.level_buf_size = static_cast<std::uint32_t>(level_buffer_.size());
   }
-  out.resize(size);
+  z.gzip_flag = IGZIP_ZLIB;  // the zlib wrapper, which HDF5's deflate filter reads
+  z.end_of_stream = 1;
+  z.flush = NO_FLUSH;
+  z.next_in = const_cast<std::uint8_t*>(source);
+  z.avail_in = static_cast<std::uint32_t>(raw.size());
+  z.next_out = out.data();
+  z.avail_out = static_cast<std::uint32_t>(out.size());
+  const int status = isal_deflate_stateless(&z);
+  if (status != COMP_OK) {
+    throw Error("ISA-L cannot deflate a chunk of " + std::to_string(raw.size()) +
+                " bytes (isal_deflate_stateless returned " + std::to_string(status) + ")");
+  }
+  out.resize(z.total_out);
   return 0;
+}
+
+unsigned encode_chunk(std::span<const unsigned char> raw, std::size_t element_size, int level,
+                      std::vector<unsigned char>& out, bool may_skip_filters) {
+  ChunkEncoder encoder;
+  return encoder.encode(raw, element_size, level, out, may_skip_filters);
 }
 
 }  // namespace incubsim::output::h5

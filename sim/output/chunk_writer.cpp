@@ -127,21 +127,34 @@ void ChunkWriter::flush() {
       writer.queued_bytes_ = 0;
     }
   } clear{*this};
-  const auto encode = [this](std::size_t i) {
-    thread_local std::vector<unsigned char> scratch;
+  // Only whole chunks may be stored unfiltered (see encode_chunk).
+  const auto encode = [this](ChunkEncoder& encoder, std::size_t i) {
     Job& job = jobs_[i];
     const unsigned char* raw = job.padded.empty() ? job.raw : job.padded.data();
-    // Only whole chunks may be stored unfiltered (see encode_chunk).
-    job.filter_mask = encode_chunk(std::span<const unsigned char>(raw, job.bytes), job.element_size,
-                                   job.level, job.encoded, scratch, job.padded.empty());
+    job.filter_mask = encoder.encode(std::span<const unsigned char>(raw, job.bytes),
+                                     job.element_size, job.level, job.encoded, job.padded.empty());
   };
   // Handing a few small chunks (a quarter's time-series row) to other
   // threads costs more than compressing them here.
   if (executor_ != nullptr && executor_->threads() > 1 && jobs_.size() > 1 &&
       queued_bytes_ >= kParallelBytes) {
-    executor_->run([&] { parallel_for_each_index(jobs_.size(), encode, 1); });
+    // Contiguous blocks of jobs, each with an encoder of its own; a few
+    // blocks per thread even out chunks that cost more than others.
+    const std::size_t blocks =
+        std::min(jobs_.size(), static_cast<std::size_t>(executor_->threads()) * 4);
+    if (encoders_.size() < blocks) encoders_.resize(blocks);
+    executor_->run([&] {
+      parallel_for_each_index(
+          blocks,
+          [&](std::size_t b) {
+            const std::size_t end = (b + 1) * jobs_.size() / blocks;
+            for (std::size_t i = b * jobs_.size() / blocks; i < end; ++i) encode(encoders_[b], i);
+          },
+          1);
+    });
   } else {
-    for (std::size_t i = 0; i < jobs_.size(); ++i) encode(i);
+    if (encoders_.empty()) encoders_.resize(1);
+    for (std::size_t i = 0; i < jobs_.size(); ++i) encode(encoders_[0], i);
   }
   for (Job& job : jobs_) {
     // Filter mask 0: both filters were applied, as HDF5 itself would; or

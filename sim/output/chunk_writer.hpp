@@ -13,6 +13,8 @@
 #include <optional>
 #include <vector>
 
+#include "output/chunk_codec.hpp"
+
 namespace incubsim {
 class Executor;
 }
@@ -79,6 +81,7 @@ class ChunkWriter {
   bool queued_for(hid_t dataset) const;
 
   Executor* executor_;
+  std::vector<ChunkEncoder> encoders_;  // one per block of jobs a flush encodes
   std::vector<Job> jobs_;
   std::size_t queued_bytes_ = 0;
   std::size_t chunks_written_ = 0;
