@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "core/errors.hpp"
-#include "output/chunk_writer.hpp"
 
 namespace incubsim::output {
 
@@ -67,11 +66,11 @@ void check_table(const std::string& group_path, const TableView& table, std::siz
 }
 
 void write_table_columns(hid_t group, const TableView& table, std::size_t rows, EnumStore& enums,
-                         std::size_t max_chunk_rows, Executor* executor) {
+                         std::size_t max_chunk_rows, h5::ChunkWriter& writer) {
   const hsize_t chunk = std::clamp<std::size_t>(rows, 1, max_chunk_rows);
   // Chunks of every column are queued together, so that small tables too
   // give each thread work; the datasets stay open until they are written.
-  h5::ChunkWriter writer(executor);
+  writer.flush();
   std::vector<h5::Dataset> datasets;
   datasets.reserve(table.columns.size());
   for (const ColumnView& column : table.columns) {

@@ -7,12 +7,9 @@
 #include <map>
 #include <string>
 
+#include "output/chunk_writer.hpp"
 #include "output/h5.hpp"
 #include "output/table.hpp"
-
-namespace incubsim {
-class Executor;
-}
 
 namespace incubsim::output {
 
@@ -52,10 +49,9 @@ void check_table(const std::string& group_path, const TableView& table, std::siz
 inline constexpr std::size_t kTableChunkRows = 16384;
 
 /// Writes each column of `table` into `group` as a 1-D dataset chunked by
-/// up to `max_chunk_rows`, with unit and description attributes. The chunks
-/// are compressed on `executor`'s threads (output/chunk_writer.hpp), or in
-/// this thread when it is nullptr.
+/// up to `max_chunk_rows`, with unit and description attributes, through
+/// `writer` (output/chunk_writer.hpp), which has nothing queued on return.
 void write_table_columns(hid_t group, const TableView& table, std::size_t rows, EnumStore& enums,
-                         std::size_t max_chunk_rows, Executor* executor = nullptr);
+                         std::size_t max_chunk_rows, h5::ChunkWriter& writer);
 
 }  // namespace incubsim::output

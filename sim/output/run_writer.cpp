@@ -371,8 +371,7 @@ void RunWriter::write_table(const std::string& group_path, const TableView& tabl
   check_table(group_path, table, rows);
   or_discard([&] {
     const h5::Group group = h5::open_or_create_group(impl.root(), group_path);
-    write_table_columns(group.get(), table, rows, *impl.enums, kTableChunkRows,
-                        impl.executor.get());
+    write_table_columns(group.get(), table, rows, *impl.enums, kTableChunkRows, impl.chunks);
     h5::write_attribute(group.get(), "rows", static_cast<std::int64_t>(rows));
   });
 }

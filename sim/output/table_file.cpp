@@ -132,7 +132,8 @@ void TableFileWriter::write_table(const std::string& group_path,
   try {
     const h5::Group group = h5::open_or_create_group(impl.root(), group_path);
     for (const StringColumn& column : strings) write_strings(group.get(), column);
-    write_table_columns(group.get(), table, rows, *impl.enums, kTableChunkRows);
+    h5::ChunkWriter writer;
+    write_table_columns(group.get(), table, rows, *impl.enums, kTableChunkRows, writer);
     h5::write_attribute(group.get(), "rows", static_cast<std::int64_t>(rows));
   } catch (...) {
     discard();
