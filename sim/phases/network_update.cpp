@@ -129,12 +129,22 @@ void measure(WorldState& st) {
 
 }  // namespace
 
+bool measures_network(Quarter quarter, int every, int burn_in, bool measured_before) {
+  if (quarter % every != 0 && measured_before) return false;
+  // A burn-in measurement that the next scheduled one replaces before the
+  // first recorded quarter would never be seen: skip it.
+  return (quarter / every + 1) * every > burn_in;
+}
+
 void run_network(WorldState& st, const PhaseContext& ctx) {
   form_alliances(st, ctx);
   form_collaborations(st, ctx);
   decay_ties(st, ctx);
-  const int every = ctx.scenario().network.measure_every;
-  if (ctx.quarter() % every == 0 || st.network.active_vertices == 0) measure(st);
+  const auto& sc = ctx.scenario();
+  // active_vertices is 0 until a measurement finds agents.
+  if (measures_network(ctx.quarter(), sc.network.measure_every, sc.simulation.burn_in,
+                       st.network.active_vertices > 0))
+    measure(st);
 }
 
 }  // namespace incubsim

@@ -20,6 +20,13 @@ void run_outcomes(WorldState& state, const PhaseContext& ctx);
 void run_institutions(WorldState& state, const PhaseContext& ctx);
 void run_network(WorldState& state, const PhaseContext& ctx);
 
+/// Whether the network phase of `quarter` measures the network: every
+/// `every` quarters, and each quarter until a measurement exists
+/// (`measured_before`), except during burn-in where the next scheduled
+/// measurement comes no later than the first recorded quarter (`burn_in`).
+/// Recorded quarters show the same measures as if every one were taken.
+bool measures_network(Quarter quarter, int every, int burn_in, bool measured_before);
+
 /// Runs the phase named by ctx.phase().
 void run_phase(WorldState& state, const PhaseContext& ctx);
 

@@ -115,5 +115,23 @@ TEST(Network, AlliancesFormOnlyBetweenCoTenantsAndDecay) {
   EXPECT_GT(fx.state.network.active_vertices, 0);
 }
 
+TEST(Network, MeasuresOnScheduleExceptWhereBurnInHidesIt) {
+  // Every quarter: from the first recorded one (quarter 8 after 8 of burn-in).
+  for (Quarter q = 0; q < 8; ++q) EXPECT_FALSE(measures_network(q, 1, 8, q > 3)) << q;
+  for (Quarter q = 8; q < 12; ++q) EXPECT_TRUE(measures_network(q, 1, 8, q > 8)) << q;
+  // Every 4 quarters with 10 of burn-in: quarter 10 shows quarter 8's.
+  EXPECT_FALSE(measures_network(4, 4, 10, true));
+  EXPECT_FALSE(measures_network(7, 4, 10, false));  // quarter 8's is due first
+  EXPECT_TRUE(measures_network(8, 4, 10, true));
+  EXPECT_FALSE(measures_network(9, 4, 10, true));
+  EXPECT_TRUE(measures_network(9, 4, 10, false));  // nothing measured yet
+  EXPECT_TRUE(measures_network(12, 4, 10, true));
+  // Without burn-in, on schedule and until something is measured.
+  EXPECT_TRUE(measures_network(0, 3, 0, false));
+  EXPECT_TRUE(measures_network(1, 3, 0, false));
+  EXPECT_FALSE(measures_network(1, 3, 0, true));
+  EXPECT_TRUE(measures_network(3, 3, 0, true));
+}
+
 }  // namespace
 }  // namespace incubsim
