@@ -94,9 +94,15 @@ void AgentGraph::forget_decaying(Edge e) {
 }
 
 std::optional<AgentGraph::Edge> AgentGraph::find_tie(Vertex a, Vertex b, TieType type) const {
-  auto [it, end] = boost::out_edges(a, g_);
+  // A tie is in both ends' lists: scan the shorter (a firm's, rather than
+  // its fund's or incubator's), and hand the edge back oriented a -> b.
+  const bool from_b = boost::out_degree(b, g_) < boost::out_degree(a, g_);
+  const Vertex from = from_b ? b : a;
+  const Vertex to = from_b ? a : b;
+  auto [it, end] = boost::out_edges(from, g_);
   for (; it != end; ++it)
-    if (boost::target(*it, g_) == b && g_[*it].type == type) return *it;
+    if (boost::target(*it, g_) == to && g_[*it].type == type)
+      return Edge(a, b, it->get_property());
   return std::nullopt;
 }
 

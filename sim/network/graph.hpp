@@ -101,7 +101,8 @@ class AgentGraph {
 
   /// Adds a tie; the caller makes sure an existing one is not duplicated.
   Edge add_tie(Vertex a, Vertex b, const TieInfo& info);
-  /// The tie of the given type between a and b, if any (scans a's ties).
+  /// The tie of the given type between a and b, if any (scans the ties of
+  /// whichever has fewer).
   std::optional<Edge> find_tie(Vertex a, Vertex b, TieType type) const;
   void remove_tie(Edge e);
   /// Removes every tie of v.
