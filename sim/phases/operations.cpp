@@ -30,60 +30,77 @@ void operate(WorldState& st, const PhaseContext& ctx, std::size_t f, double alli
   const auto& p = sc.firms;
   const auto& m = sc.market;
   auto& F = st.firms;
-  const bool tenant = F.incubator[f] != kNoAgent;
+  // The firm's state in locals, written back once: each column read goes
+  // through the id-to-row map, and the compiler must redo it after every
+  // store that might alias the map.
+  const AgentId incubator = F.incubator[f];
+  const LineageKey key = F.key[f];
+  const double quality = F.quality[f];
+  const double planned_burn = F.planned_burn[f];
+  const double rd_intensity = F.rd_intensity[f];
+  bool selling = F.selling[f] != 0;
+  double revenue = F.revenue[f];
+  std::int32_t employees = F.employees[f];
+
+  const bool tenant = incubator != kNoAgent;
   const double service =
-      tenant ? st.incubators.effective_quality(static_cast<std::size_t>(F.incubator[f])) : 0.0;
+      tenant ? st.incubators.effective_quality(static_cast<std::size_t>(incubator)) : 0.0;
 
   // Staffing: towards what revenue supports, or what the last round funds.
   const double fixed = p.fixed_cost * (tenant ? 1.0 - sc.incubators.rent_subsidy : 1.0);
-  double target =
-      p.founding_employees + (F.selling[f] ? F.revenue[f] / m.revenue_per_employee : 0.0);
-  if (F.planned_burn[f] > 0) target = std::max(target, (F.planned_burn[f] - fixed) / m.wage);
-  const double step = p.staffing_adjustment * (target - F.employees[f]);
-  F.employees[f] = std::max(1, F.employees[f] + static_cast<std::int32_t>(std::lround(step)));
+  double target = p.founding_employees + (selling ? revenue / m.revenue_per_employee : 0.0);
+  if (planned_burn > 0) target = std::max(target, (planned_burn - fixed) / m.wage);
+  const double step = p.staffing_adjustment * (target - employees);
+  employees = std::max(1, employees + static_cast<std::int32_t>(std::lround(step)));
 
-  Stream rev = ctx.stream(AgentKind::firm, F.key[f], Purpose::revenue);
-  if (F.selling[f]) {
-    F.revenue[f] = next_revenue(sc, F.revenue[f], F.quality[f], F.sector[f],
-                                F.last_round[f] != kNoRound, rev.normal(0.0, 1.0));
+  if (selling) {
+    Stream rev = ctx.stream(AgentKind::firm, key, Purpose::revenue);
+    revenue = next_revenue(sc, revenue, quality, F.sector[f], F.last_round[f] != kNoRound,
+                           rev.normal(0.0, 1.0));
   }
 
-  const double wages = F.employees[f] * m.wage;
-  double rd = F.selling[f] ? F.rd_intensity[f] * F.revenue[f] : p.rd_share_pre_revenue * wages;
+  const double wages = employees * m.wage;
+  double rd = selling ? rd_intensity * revenue : p.rd_share_pre_revenue * wages;
 
-  if (!F.selling[f]) {
+  if (!selling) {
     // Progress scales with the square root of R&D effort relative to a
     // founding team's (effort 1), so money speeds development with
     // diminishing returns.
     const double rd_ref = p.founding_employees * m.wage * p.rd_share_pre_revenue;
-    Stream dev = ctx.stream(AgentKind::firm, F.key[f], Purpose::development);
+    Stream dev = ctx.stream(AgentKind::firm, key, Purpose::development);
     const double effort = rd_ref > 0 ? std::sqrt(rd / rd_ref) : 1.0;
     const double speed =
-        p.development_rate * std::exp(p.development_quality_effect * F.quality[f]) *
+        p.development_rate * std::exp(p.development_quality_effect * quality) *
         dev.lognormal_with_mean(1.0, p.development_noise) *
         (1.0 + sc.incubators.development_boost * service) *
         (1.0 + sc.network.alliance_spillover * allies) * effort * (1.0 + F.policy_dev_boost[f]);
-    F.maturity[f] += speed;
-    if (F.maturity[f] >= 1.0) {
-      F.maturity[f] = 1.0;
+    double maturity = F.maturity[f] + speed;
+    if (maturity >= 1.0) {
+      maturity = 1.0;
+      selling = true;
+      revenue = p.launch_revenue * std::exp(p.launch_quality_effect * quality);
+      rd = rd_intensity * revenue;
       F.selling[f] = 1;
-      F.revenue[f] = p.launch_revenue * std::exp(p.launch_quality_effect * F.quality[f]);
-      rd = F.rd_intensity[f] * F.revenue[f];
     }
+    F.maturity[f] = maturity;
   }
 
-  F.rd_spend[f] = rd;
-  F.rd_total[f] += rd;
-  F.costs[f] = wages + fixed + (F.selling[f] ? rd : 0.0);
-  const double profit = m.gross_margin * F.revenue[f] - F.costs[f];
-  F.cash[f] += profit;
+  const double costs = wages + fixed + (selling ? rd : 0.0);
+  const double profit = m.gross_margin * revenue - costs;
+  double cash = F.cash[f] + profit;
   // Profitable firms pay out what they hold beyond target_runway quarters of
   // costs, so retained cash tracks the size of the business.
-  const double keep = p.target_runway * F.costs[f];
-  if (profit > 0 && F.cash[f] > keep) F.cash[f] -= std::min(profit, F.cash[f] - keep);
-  Stream ip = ctx.stream(AgentKind::firm, F.key[f], Purpose::ip);
+  const double keep = p.target_runway * costs;
+  if (profit > 0 && cash > keep) cash -= std::min(profit, cash - keep);
+  Stream ip = ctx.stream(AgentKind::firm, key, Purpose::ip);
   F.ip_count[f] += ip.poisson(p.ip_per_rd * rd * (1.0 + F.policy_ip_boost[f]));
-  if (annual_revenue(F, f) >= p.growth_revenue) F.stage[f] = Stage::growth;
+  F.employees[f] = employees;
+  F.revenue[f] = revenue;
+  F.rd_spend[f] = rd;
+  F.rd_total[f] += rd;
+  F.costs[f] = costs;
+  F.cash[f] = cash;
+  if (4.0 * revenue >= p.growth_revenue) F.stage[f] = Stage::growth;  // annual_revenue
 }
 
 }  // namespace
