@@ -11,6 +11,13 @@ under /usr/bin/time; nothing else should run on the machine meanwhile.
   bench/scale.py --workloads ouhai province --repeats 5 --threads 1 2 4
   bench/scale.py --quarters 8 --workloads national   # a shorter national run (recorded quarters)
   bench/scale.py --markdown                        # the table as markdown, for docs/performance.md
+  bench/scale.py --workloads ouhai --sweep-runs 50 # and Ouhai's cost per run inside a sweep
+
+With --sweep-runs N (20 by default when ouhai is measured; 0: off) the
+ouhai workload is also run as a sweep of N replicates, `incubsim sweep run
+--jobs 1 --threads 1` with the sweep's own output (time series and ledgers,
+no events or agent tables), --repeats times: the wall time per run, the
+process start shared by the N runs, is what 10,000-run sweeps cost.
 
 Agent-quarters: firms alive + academic researchers + active funds, summed
 over the recorded quarters (/timeseries), per second of wall time (burn-in
@@ -25,6 +32,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import h5py
@@ -109,6 +117,35 @@ def measure(binary: Path, workloads, threads, repeats: int, quarters: int | None
     return rows
 
 
+def sweep_per_run(binary: Path, runs: int, repeats: int, quarters: int | None) -> list[float]:
+    """Seconds per run of the ouhai workload inside `incubsim sweep run`:
+    `runs` replicates planned afresh and run with one job of one thread,
+    timed as a whole (planning excluded), once per repeat."""
+    recorded = quarters or 40
+    per_run = []
+    with tempfile.TemporaryDirectory(prefix="incubsim-sweep-") as tmp:
+        spec = Path(tmp) / "ouhai_replicates.toml"
+        # One point (the workload's own recorded quarters), `runs` replicates.
+        spec.write_text(f'base = "{ROOT / "scenarios" / "scale" / "ouhai.toml"}"\n'
+                        f'design = "grid"\nreplicates = {runs}\nseed = 1\n'
+                        f'[[parameter]]\nkey = "simulation.quarters"\nvalues = [{recorded}]\n')
+        for k in range(repeats):
+            sweep = Path(tmp) / f"sweep{k}"
+            plan = subprocess.run([str(binary), "sweep", "plan", str(spec), "-o", str(sweep)],
+                                  capture_output=True, text=True)
+            if plan.returncode != 0:
+                fail(f"`incubsim sweep plan` failed:\n{plan.stderr[-2000:]}")
+            start = time.perf_counter()
+            done = subprocess.run([str(binary), "sweep", "run", str(sweep), "-q", "--jobs", "1",
+                                   "--threads", "1"], capture_output=True, text=True)
+            seconds = time.perf_counter() - start
+            if done.returncode != 0:
+                fail(f"`incubsim sweep run` failed:\n{done.stderr[-2000:]}")
+            per_run.append(seconds / runs)
+            print(f"  ouhai sweep of {runs} runs: {seconds:.2f} s", file=sys.stderr)
+    return per_run
+
+
 def table(rows: list[dict], markdown: bool) -> str:
     head = ["workload", "threads", "wall s (median)", "agent-quarters/s", "peak RSS MiB",
             "speed-up", "output share"]
@@ -146,14 +183,26 @@ def main(argv=None) -> int:
     p.add_argument("--quarters", type=int, default=None,
                    help="recorded quarters (default: the workload's 40)")
     p.add_argument("--markdown", action="store_true", help="print the table as markdown")
+    p.add_argument("--sweep-runs", type=int, default=None,
+                   help="also time ouhai as a sweep of this many runs (default 20 when ouhai "
+                        "is measured; 0: off)")
     args = p.parse_args(argv)
     if not args.incubsim.is_file():
         p.error(f"{args.incubsim} does not exist; build with `cmake --workflow --preset build`")
+    if args.repeats < 1 or (args.sweep_runs is not None and args.sweep_runs < 0):
+        p.error("--repeats must be at least 1 and --sweep-runs at least 0")
     rows = measure(args.incubsim, args.workloads, args.threads, args.repeats, args.quarters)
+    sweep_runs = args.sweep_runs if args.sweep_runs is not None else (
+        20 if "ouhai" in args.workloads else 0)
+    per_run = (sweep_per_run(args.incubsim, sweep_runs, args.repeats, args.quarters)
+               if sweep_runs else [])
     print(table(rows, args.markdown))
     extra = ratios(rows)
     if extra:
         print(extra)
+    if per_run:
+        print(f"ouhai in a sweep of {sweep_runs} runs (one job, one thread): "
+              f"{1000 * statistics.median(per_run):.0f} ms a run (median of {len(per_run)})")
     return 0
 
 

@@ -49,7 +49,7 @@ def test_timings_account_for_the_run(incubsim, tmp_path):
 def test_scale_driver_prints_its_table(incubsim, source_dir):
     p = subprocess.run([sys.executable, source_dir / "bench" / "scale.py", "--workloads", "ouhai",
                         "--threads", "1", "2", "--repeats", "1", "--quarters", "2",
-                        "--incubsim", incubsim.path, "--markdown"],
+                        "--sweep-runs", "2", "--incubsim", incubsim.path, "--markdown"],
                        capture_output=True, text=True, timeout=300)
     assert p.returncode == 0, p.stderr
     rows = [line for line in p.stdout.splitlines() if line.startswith("| ouhai")]
@@ -57,3 +57,7 @@ def test_scale_driver_prints_its_table(incubsim, source_dir):
     cells = [c.strip() for c in rows[0].strip("|").split("|")]
     assert cells[1] == "1" and cells[5] == "1.00x"
     assert float(cells[2]) > 0 and cells[3].endswith(" M") and float(cells[4]) > 0
+    # The cost of a run inside a sweep, the process start shared.
+    sweep = re.search(r"^ouhai in a sweep of 2 runs \(one job, one thread\): (\d+) ms a run",
+                      p.stdout, re.M)
+    assert sweep and int(sweep.group(1)) > 0, p.stdout
