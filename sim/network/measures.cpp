@@ -16,6 +16,13 @@ constexpr std::size_t kAhead = 8;
 
 void build_neighbour_index(const AgentGraph& graph, NeighbourIndex& index,
                            std::vector<std::uint32_t>& unique_count) {
+  std::vector<std::uint32_t> raw;
+  build_neighbour_index(graph, index, unique_count, raw);
+}
+
+void build_neighbour_index(const AgentGraph& graph, NeighbourIndex& index,
+                           std::vector<std::uint32_t>& unique_count,
+                           std::vector<std::uint32_t>& raw) {
   using Vertex = AgentGraph::Vertex;
   const std::size_t n = graph.vertex_count();
   // Rows: the vertices with ties, numbered in vertex order.
@@ -26,8 +33,8 @@ void build_neighbour_index(const AgentGraph& graph, NeighbourIndex& index,
   parallel_for_each_index(
       rows, [&](std::size_t r) { index.row_of[index.vertex[r]] = static_cast<std::uint32_t>(r); });
 
-  // Each row's length, offsets by a scan, then each row fills its own slice
-  // with its distinct neighbours' rows.
+  // Each row's ties fill a slice of `raw` sized by its degree (offsets by a
+  // scan); each row sorts its slice and keeps each neighbour once.
   auto& offset = index.offset;
   offset.resize(rows + 1);
   offset[0] = 0;
@@ -36,13 +43,13 @@ void build_neighbour_index(const AgentGraph& graph, NeighbourIndex& index,
     offset[r + 1] = graph.degree(index.vertex[r]);
   });
   for (std::size_t r = 0; r < rows; ++r) offset[r + 1] += offset[r];
-  index.neighbour.resize(offset[rows]);
+  raw.resize(offset[rows]);
   unique_count.resize(rows);
   parallel_for_each_index(rows, [&](std::size_t r) {
     if (r + 2 * kAhead < rows) graph.prefetch_record(index.vertex[r + 2 * kAhead]);
     if (r + kAhead < rows) graph.prefetch_ties(index.vertex[r + kAhead]);
     const Vertex vertex = index.vertex[r];
-    auto* row = index.neighbour.data() + offset[r];
+    auto* row = raw.data() + offset[r];
     std::size_t used = 0;
     graph.for_each_tie(vertex, [&](Vertex x, const TieInfo&, AgentGraph::Edge) {
       if (x != vertex) row[used++] = index.row_of[x];
@@ -51,18 +58,21 @@ void build_neighbour_index(const AgentGraph& graph, NeighbourIndex& index,
     std::sort(row, row + used);
     unique_count[r] = static_cast<std::uint32_t>(std::unique(row, row + used) - row);
   });
-  // Compact the rows in place, front to back (a row only moves down).
-  std::size_t used = 0;
+  // The distinct neighbours, packed: a serial scan of the counts, then
+  // each row copies its own slice (the raw offsets are overwritten last).
+  std::size_t packed = 0;
   for (std::size_t r = 0; r < rows; ++r) {
     const std::size_t start = offset[r];
-    std::copy(index.neighbour.begin() + static_cast<std::ptrdiff_t>(start),
-              index.neighbour.begin() + static_cast<std::ptrdiff_t>(start + unique_count[r]),
-              index.neighbour.begin() + static_cast<std::ptrdiff_t>(used));
-    offset[r] = used;
-    used += unique_count[r];
+    offset[r] = packed;
+    packed += unique_count[r];
+    unique_count[r] = static_cast<std::uint32_t>(start);  // now: where the raw row starts
   }
-  offset[rows] = used;
-  index.neighbour.resize(used);
+  offset[rows] = packed;
+  index.neighbour.resize(packed);
+  parallel_for_each_index(rows, [&](std::size_t r) {
+    const std::uint32_t* from = raw.data() + unique_count[r];
+    std::copy(from, from + (offset[r + 1] - offset[r]), index.neighbour.data() + offset[r]);
+  });
 }
 
 NeighbourIndex build_neighbour_index(const AgentGraph& graph) {
@@ -122,47 +132,50 @@ double row_clustering(const NeighbourIndex& index, std::uint32_t v) {
   return clustering(links, k);
 }
 
-void count_triangles(const NeighbourIndex& index, MeasureScratch& scratch) {
+namespace {
+
+/// Orients each tie towards the higher-ranked end (rank: distinct
+/// neighbours, then row): row r's forward list, sorted by row, sits at the
+/// start of the slice its neighbours have in the index.
+void orient_ties(const NeighbourIndex& index, MeasureScratch& scratch) {
   const std::size_t rows = index.rows();
-  // Orient each tie towards the higher-ranked end (rank: distinct
-  // neighbours, then row); forward lists stay sorted by row.
-  const auto ranks_above = [&](std::uint32_t a, std::uint32_t b) {
-    const std::size_t ka = index.count(a);
-    const std::size_t kb = index.count(b);
-    return kb > ka || (kb == ka && b > a);
-  };
-  auto& offset = scratch.forward_offset;
-  offset.resize(rows + 1);
-  offset[0] = 0;
-  parallel_for_each_index(rows, [&](std::size_t r) {
-    const auto row = static_cast<std::uint32_t>(r);
-    std::size_t k = 0;
-    for (const auto* w = index.begin(row); w != index.end(row); ++w) k += ranks_above(row, *w);
-    offset[r + 1] = k;
-  });
-  for (std::size_t r = 0; r < rows; ++r) offset[r + 1] += offset[r];
   auto& forward = scratch.forward;
-  forward.resize(offset[rows]);
+  auto& forward_end = scratch.forward_end;
+  forward.resize(index.neighbour.size());
+  forward_end.resize(rows);
   parallel_for_each_index(rows, [&](std::size_t r) {
     const auto row = static_cast<std::uint32_t>(r);
-    std::size_t k = offset[r];
-    for (const auto* w = index.begin(row); w != index.end(row); ++w)
-      if (ranks_above(row, *w)) forward[k++] = *w;
+    const std::size_t k_row = index.count(row);
+    std::size_t k = index.offset[r];
+    for (const auto* w = index.begin(row); w != index.end(row); ++w) {
+      const std::size_t k_w = index.count(*w);
+      forward[k] = *w;
+      k += k_w > k_row || (k_w == k_row && *w > row);
+    }
+    forward_end[r] = k;
   });
+}
+
+/// count_triangles over the forward lists orient_ties made.
+void count_oriented_triangles(const NeighbourIndex& index, MeasureScratch& scratch) {
+  const std::size_t rows = index.rows();
+  const auto& forward = scratch.forward;
+  const auto& forward_end = scratch.forward_end;
+  const auto& offset = index.offset;
   auto& triangles = scratch.triangles;
   assign_reusing(triangles, rows, std::uint64_t{0});
   // Each triangle (u, v, w) is found once, at u; the counts of v and w are
   // shared with other tasks, hence atomic (integer sums: order-free).
   parallel_for_each_index(rows, [&](std::size_t u) {
     const std::uint32_t* u_begin = forward.data() + offset[u];
-    const std::uint32_t* u_end = forward.data() + offset[u + 1];
+    const std::uint32_t* u_end = forward.data() + forward_end[u];
     std::uint64_t at_u = 0;
     for (const auto* v = u_begin; v != u_end; ++v) {
-      // v's list is a random row: hint the next ones' offsets, then lists.
-      if (v + 4 < u_end) __builtin_prefetch(&offset[v[4]]);
+      // v's list is a random row: hint the next ones' ends, then lists.
+      if (v + 4 < u_end) __builtin_prefetch(&forward_end[v[4]]);
       if (v + 2 < u_end) __builtin_prefetch(forward.data() + offset[v[2]]);
       const std::uint32_t* a = forward.data() + offset[*v];
-      const std::uint32_t* a_end = forward.data() + offset[*v + 1];
+      const std::uint32_t* a_end = forward.data() + forward_end[*v];
       std::uint64_t at_v = 0;
       for_each_common(a, a_end, u_begin, u_end, [&](std::uint32_t w) {
         ++at_v;
@@ -175,6 +188,13 @@ void count_triangles(const NeighbourIndex& index, MeasureScratch& scratch) {
     if (at_u > 0)
       std::atomic_ref<std::uint64_t>(triangles[u]).fetch_add(at_u, std::memory_order_relaxed);
   });
+}
+
+}  // namespace
+
+void count_triangles(const NeighbourIndex& index, MeasureScratch& scratch) {
+  orient_ties(index, scratch);
+  count_oriented_triangles(index, scratch);
 }
 
 namespace {
@@ -212,15 +232,18 @@ std::uint32_t root(std::vector<std::uint32_t>& parent, std::uint32_t v) {
 /// Component sizes among active vertices, per root row; paths may run
 /// through inactive agents' remaining ties, as in the whole graph. Active
 /// vertices without ties have no row: each is a component of its own.
-void active_component_sizes(const NeighbourIndex& index, const std::vector<std::uint8_t>& active,
+void active_component_sizes(const NeighbourIndex& index, const MeasureScratch& oriented,
+                            const std::vector<std::uint8_t>& active,
                             std::vector<std::uint32_t>& parent, std::vector<std::int64_t>& size) {
   const std::size_t rows = index.rows();
   parent.resize(rows);
   std::iota(parent.begin(), parent.end(), 0u);
+  // Each tie once, from its lower-ranked end's forward list.
+  const std::uint32_t* forward = oriented.forward.data();
   for (std::size_t r = 0; r < rows; ++r) {
     const auto row = static_cast<std::uint32_t>(r);
-    for (const auto* x = index.begin(row); x != index.end(row); ++x) {
-      if (*x < row) continue;  // each tie once
+    const std::uint32_t* end = forward + oriented.forward_end[r];
+    for (const auto* x = forward + index.offset[r]; x != end; ++x) {
       const auto a = root(parent, row);
       const auto b = root(parent, *x);
       if (a != b) parent[std::max(a, b)] = std::min(a, b);
@@ -264,13 +287,16 @@ NetworkMeasures measure_network(const AgentGraph& graph, const std::vector<std::
                                 MeasureScratch& scratch) {
   NetworkMeasures m;
   const std::size_t n = graph.vertex_count();
-  build_neighbour_index(graph, scratch.index, scratch.unique_count);
+  build_neighbour_index(graph, scratch.index, scratch.unique_count, scratch.raw_neighbour);
   const NeighbourIndex& index = scratch.index;
-  // The components (a serial union-find) need only the index: one thread
-  // finds them while the others count triangles.
+  // The components (a serial union-find) need only the oriented ties: one
+  // thread finds them while the others count triangles.
+  orient_ties(index, scratch);
   run_together(
-      [&] { active_component_sizes(index, active, scratch.parent, scratch.component_size); },
-      [&] { count_triangles(index, scratch); });
+      [&] {
+        active_component_sizes(index, scratch, active, scratch.parent, scratch.component_size);
+      },
+      [&] { count_oriented_triangles(index, scratch); });
   // Sums over active vertices in vertex order. Only vertices with ties
   // (rows) add anything but counts, so each leaf of the reduction tree walks
   // its rows only; adding nothing (+0.0) leaves a double sum unchanged, so

@@ -40,7 +40,11 @@ struct NeighbourIndex {
 };
 
 /// Builds the index (rows filled in parallel; the result does not depend
-/// on the thread count). Reuses `index`'s storage.
+/// on the thread count). Reuses `index`'s storage and the two buffers,
+/// which hold each row's ties before duplicates are dropped.
+void build_neighbour_index(const AgentGraph& graph, NeighbourIndex& index,
+                           std::vector<std::uint32_t>& unique_count,
+                           std::vector<std::uint32_t>& raw);
 void build_neighbour_index(const AgentGraph& graph, NeighbourIndex& index,
                            std::vector<std::uint32_t>& unique_count);
 NeighbourIndex build_neighbour_index(const AgentGraph& graph);
@@ -50,9 +54,11 @@ NeighbourIndex build_neighbour_index(const AgentGraph& graph);
 struct MeasureScratch {
   NeighbourIndex index;
   std::vector<std::uint32_t> unique_count;   // per row, while building the index
+  std::vector<std::uint32_t> raw_neighbour;  // the rows' ties, duplicates included
   std::vector<std::uint32_t> parent;         // per row
   std::vector<std::int64_t> component_size;  // per row
-  std::vector<std::size_t> forward_offset;   // per row: its ties to higher-ranked rows
+  // Row r's ties to higher-ranked rows: forward[index.offset[r], forward_end[r]).
+  std::vector<std::size_t> forward_end;
   std::vector<std::uint32_t> forward;
   std::vector<std::uint64_t> triangles;  // per row: linked pairs of its neighbours
 };
