@@ -101,8 +101,7 @@ std::optional<AgentGraph::Edge> AgentGraph::find_tie(Vertex a, Vertex b, TieType
   const Vertex to = from_b ? a : b;
   auto [it, end] = boost::out_edges(from, g_);
   for (; it != end; ++it)
-    if (boost::target(*it, g_) == to && g_[*it].type == type)
-      return Edge(a, b, it->get_property());
+    if (boost::target(*it, g_) == to && g_[*it].type == type) return Edge(a, b, it->get_property());
   return std::nullopt;
 }
 

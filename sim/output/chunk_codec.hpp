@@ -53,7 +53,7 @@ class ChunkEncoder {
                   std::vector<unsigned char>& out, bool may_skip_filters = true);
 
  private:
-  std::vector<unsigned char> scratch_;       // the shuffled chunk
+  std::vector<unsigned char> scratch_;      // the shuffled chunk
   std::vector<std::uint8_t> level_buffer_;  // ISA-L's work buffer for level 1
 };
 

@@ -69,11 +69,11 @@ void operate(WorldState& st, const PhaseContext& ctx, std::size_t f, double alli
     const double rd_ref = p.founding_employees * m.wage * p.rd_share_pre_revenue;
     Stream dev = ctx.stream(AgentKind::firm, key, Purpose::development);
     const double effort = rd_ref > 0 ? std::sqrt(rd / rd_ref) : 1.0;
-    const double speed =
-        p.development_rate * std::exp(p.development_quality_effect * quality) *
-        dev.lognormal_with_mean(1.0, p.development_noise) *
-        (1.0 + sc.incubators.development_boost * service) *
-        (1.0 + sc.network.alliance_spillover * allies) * effort * (1.0 + F.policy_dev_boost[f]);
+    const double speed = p.development_rate * std::exp(p.development_quality_effect * quality) *
+                         dev.lognormal_with_mean(1.0, p.development_noise) *
+                         (1.0 + sc.incubators.development_boost * service) *
+                         (1.0 + sc.network.alliance_spillover * allies) * effort *
+                         (1.0 + F.policy_dev_boost[f]);
     double maturity = F.maturity[f] + speed;
     if (maturity >= 1.0) {
       maturity = 1.0;
