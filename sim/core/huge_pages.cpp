@@ -1,9 +1,15 @@
 #include "core/huge_pages.hpp"
 
+#include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 
 #if defined(__linux__)
 #include <sys/mman.h>
+#include <unistd.h>
+#endif
+#if defined(__GLIBC__)
+#include <malloc.h>
 #endif
 
 namespace incubsim {
@@ -20,6 +26,28 @@ void advise_huge_pages(const void* data, std::size_t bytes) {
 #else
   (void)data;
   (void)bytes;
+#endif
+}
+
+void use_huge_page_heap(std::size_t pad) {
+#if defined(__linux__) && defined(__GLIBC__) && defined(MADV_HUGEPAGE)
+  constexpr int kMmapThreshold = 1 << 20;
+  const auto step = static_cast<int>(std::min<std::size_t>(pad, std::size_t{1} << 30));
+  // Setting any of these also stops glibc from adjusting the mmap
+  // threshold itself, so the threshold is set too.
+  if (mallopt(M_TOP_PAD, step) == 0 || mallopt(M_MMAP_THRESHOLD, kMmapThreshold) == 0 ||
+      mallopt(M_TRIM_THRESHOLD, 2 * step) == 0)
+    return;
+  // A block the heap's free top cannot hold grows the heap by `pad` past
+  // it; everything from the block to the new end is untouched.
+  void* block = std::malloc(kMmapThreshold / 2);
+  if (block == nullptr) return;
+  const auto* end = static_cast<const char*>(sbrk(0));
+  const auto* begin = static_cast<const char*>(block);
+  if (end > begin) advise_huge_pages(block, static_cast<std::size_t>(end - begin));
+  std::free(block);
+#else
+  (void)pad;
 #endif
 }
 
