@@ -81,6 +81,7 @@ struct Scratch {
   std::vector<double> application_signals;            // admission: the same slots
   std::vector<Application> applications;              // admission: grouped by incubator
   std::vector<std::size_t> positions;                 // selected positions in alive_firms
+                                                      // (within a phase, or refreshing it)
   std::vector<AgentId> partners;                      // network: proposed partner per agent
   std::vector<std::size_t> member_offset;             // network: academics per institution,
   std::vector<AgentId> members;                       //   in rows by institution

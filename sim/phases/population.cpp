@@ -134,9 +134,23 @@ void end_tenancy(WorldState& st, const PhaseContext& ctx, AgentId firm, bool gra
 
 void refresh_alive_firms(WorldState& st) {
   const auto& F = st.firms;
+  auto& alive = st.scratch.alive_firms;
+  // A firm alive now was alive at the last refresh, and so is listed, or is
+  // newer than every listed firm (ids are handed out in order, and no firm
+  // comes back). Walking the list and the newcomers spares reading the
+  // status of every firm ever created (ten times as many at national size).
+  const std::size_t newcomers = alive.empty() ? 0 : static_cast<std::size_t>(alive.back()) + 1;
+  auto& kept = st.scratch.positions;
   parallel_select(
-      F.size(), [&](std::size_t f) { return F.status[f] == FirmStatus::alive; },
-      st.scratch.alive_firms);
+      alive.size(),
+      [&](std::size_t a) {
+        return F.status[static_cast<std::size_t>(alive[a])] == FirmStatus::alive;
+      },
+      kept);
+  for (std::size_t k = 0; k < kept.size(); ++k) alive[k] = alive[kept[k]];  // kept[k] >= k
+  alive.resize(kept.size());
+  for (std::size_t f = newcomers; f < F.size(); ++f)
+    if (F.status[f] == FirmStatus::alive) alive.push_back(static_cast<AgentId>(f));
 }
 
 bool add_tie_once(AgentGraph& g, AgentGraph::Vertex a, AgentGraph::Vertex b, TieType type,

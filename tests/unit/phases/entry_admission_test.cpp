@@ -66,6 +66,41 @@ TEST(Entry, IndependentFoundersDoNotDependOnSpinoffs) {
   EXPECT_NE(none.state.firms.size(), insured.state.firms.size());
 }
 
+TEST(Entry, AliveListEqualsAScanOfEveryFirmThroughBirthsAndExits) {
+  // The list is kept from the last one and the newcomers: after births,
+  // deaths (the newest firm's among them) and firms added outside the entry
+  // phase, it must equal a scan of every firm's status.
+  PhaseFixture fx(small_scenario());
+  auto& F = fx.state.firms;
+  const auto scan = [&] {
+    std::vector<AgentId> out;
+    for (std::size_t f = 0; f < F.size(); ++f)
+      if (F.status[f] == FirmStatus::alive) out.push_back(static_cast<AgentId>(f));
+    return out;
+  };
+  ASSERT_EQ(fx.state.scratch.alive_firms, scan());
+  for (Quarter q = 0; q < 6; ++q) {
+    SCOPED_TRACE(q);
+    quarter_until_entry(fx, q);
+    ASSERT_EQ(fx.state.scratch.alive_firms, scan());
+    // Firms born outside the entry phase (as a programme's are) and the
+    // newest firm's death are only seen at the next refresh.
+    NewFirm born;
+    born.key = 1000 + static_cast<LineageKey>(q);
+    add_firm(fx.state, born);
+    add_firm(fx.state, born);
+    F.status[F.size() - 1] = FirmStatus::dead;
+    F.status[static_cast<std::size_t>(fx.state.scratch.alive_firms[q])] = FirmStatus::acquired;
+    refresh_alive_firms(fx.state);
+    ASSERT_EQ(fx.state.scratch.alive_firms, scan());
+    fx.run(q, Phase::admission);
+    fx.run(q, Phase::financing);
+    fx.run(q, Phase::operations);
+    fx.run(q, Phase::outcomes);
+    ASSERT_EQ(fx.state.scratch.alive_firms, scan());
+  }
+}
+
 TEST(Admission, RespectsCapacityAndEligibility) {
   Scenario sc = small_scenario();
   sc.incubators.application_rate = 1.0;
