@@ -32,7 +32,8 @@ void advise_huge_pages(const void* data, std::size_t bytes) {
 void use_huge_page_heap(std::size_t pad) {
 #if defined(__linux__) && defined(__GLIBC__) && defined(MADV_HUGEPAGE)
   constexpr int kMmapThreshold = 1 << 20;
-  const auto step = static_cast<int>(std::min<std::size_t>(pad, std::size_t{1} << 30));
+  // mallopt takes ints, and the trim threshold is twice the step.
+  const auto step = static_cast<int>(std::min<std::size_t>(pad, std::size_t{1} << 29));
   // Setting any of these also stops glibc from adjusting the mmap
   // threshold itself, so the threshold is set too.
   if (mallopt(M_TOP_PAD, step) == 0 || mallopt(M_MMAP_THRESHOLD, kMmapThreshold) == 0 ||

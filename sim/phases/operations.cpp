@@ -100,7 +100,7 @@ void operate(WorldState& st, const PhaseContext& ctx, std::size_t f, double alli
   F.rd_total[f] += rd;
   F.costs[f] = costs;
   F.cash[f] = cash;
-  if (4.0 * revenue >= p.growth_revenue) F.stage[f] = Stage::growth;  // annual_revenue
+  if (annual_revenue(F, f) >= p.growth_revenue) F.stage[f] = Stage::growth;
 }
 
 }  // namespace
