@@ -110,26 +110,38 @@ class Stream {
   std::uint64_t counter_ = 0;
 };
 
-/// Makes streams for one run; holds only the seed.
+/// Makes streams for one run; holds only the seed (and its hash).
 class StreamFactory {
  public:
-  explicit StreamFactory(std::uint64_t seed) : seed_(seed) {}
+  explicit StreamFactory(std::uint64_t seed)
+      : seed_(seed), seed_hash_(mix64(seed ^ 0x696e637562736d31ULL)) {}
+
+  /// The hash of (seed, quarter, phase, kind): the part of a stream's key
+  /// that all agents of a kind share within a phase. Phases reuse it for
+  /// their agents' streams (PhaseContext), so a stream costs two
+  /// combinations instead of four.
+  std::uint64_t prefix(Quarter quarter, Phase phase, AgentKind kind) const {
+    const std::uint64_t h =
+        hash_combine(seed_hash_, static_cast<std::uint64_t>(static_cast<std::int64_t>(quarter)));
+    return hash_combine(
+        h, (static_cast<std::uint64_t>(phase) << 8) | static_cast<std::uint64_t>(kind));
+  }
+
+  /// The stream with a precomputed prefix(quarter, phase, kind).
+  static Stream make(std::uint64_t prefix, LineageKey agent, Purpose purpose) {
+    return Stream(hash_combine(hash_combine(prefix, agent), static_cast<std::uint64_t>(purpose)));
+  }
 
   Stream make(Quarter quarter, Phase phase, AgentKind kind, LineageKey agent,
               Purpose purpose) const {
-    std::uint64_t h = hash_combine(mix64(seed_ ^ 0x696e637562736d31ULL),
-                                   static_cast<std::uint64_t>(static_cast<std::int64_t>(quarter)));
-    h = hash_combine(h,
-                     (static_cast<std::uint64_t>(phase) << 8) | static_cast<std::uint64_t>(kind));
-    h = hash_combine(h, agent);
-    h = hash_combine(h, static_cast<std::uint64_t>(purpose));
-    return Stream(h);
+    return make(prefix(quarter, phase, kind), agent, purpose);
   }
 
   std::uint64_t seed() const { return seed_; }
 
  private:
   std::uint64_t seed_;
+  std::uint64_t seed_hash_;
 };
 
 }  // namespace incubsim

@@ -1,6 +1,8 @@
 #pragma once
 // What a phase gets besides the state: the frozen scenario, the keyed stream
 // factory, the policies, and where it is in time.
+#include <array>
+
 #include "core/events.hpp"
 #include "core/random.hpp"
 #include "engine/state.hpp"
@@ -21,11 +23,14 @@ class PhaseContext {
   PhaseContext(const Scenario& scenario, const StreamFactory& streams, Policies policies,
                Quarter quarter, Phase phase, std::vector<Event>& events)
       : scenario_(scenario),
-        streams_(streams),
         policies_(policies),
         quarter_(quarter),
         phase_(phase),
-        events_(events) {}
+        events_(events) {
+    for (int k = 0; k < kAgentKindCount; ++k)
+      prefix_[static_cast<std::size_t>(k)] =
+          streams.prefix(quarter, phase, static_cast<AgentKind>(k));
+  }
 
   const Scenario& scenario() const { return scenario_; }
   Quarter quarter() const { return quarter_; }
@@ -34,7 +39,7 @@ class PhaseContext {
 
   /// The stream of one agent for one purpose in this quarter and phase.
   Stream stream(AgentKind kind, LineageKey key, Purpose purpose) const {
-    return streams_.make(quarter_, phase_, kind, key, purpose);
+    return StreamFactory::make(prefix_[static_cast<std::size_t>(kind)], key, purpose);
   }
 
   /// Appends an event; only called from sequential commit steps.
@@ -46,11 +51,12 @@ class PhaseContext {
 
  private:
   const Scenario& scenario_;
-  const StreamFactory& streams_;
   Policies policies_;
   Quarter quarter_;
   Phase phase_;
   std::vector<Event>& events_;
+  // StreamFactory::prefix for each agent kind in this quarter and phase.
+  std::array<std::uint64_t, kAgentKindCount> prefix_{};
 };
 
 }  // namespace incubsim

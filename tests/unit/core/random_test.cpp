@@ -100,6 +100,20 @@ TEST(Stream, PinnedValues) {
   EXPECT_EQ(c.poisson(20.0), 28);
 }
 
+// Pins how a stream's key is derived from (seed, quarter, phase, kind,
+// agent, purpose), including through a precomputed prefix, which phases use.
+TEST(StreamFactory, PinnedKeysWithAndWithoutPrefix) {
+  const StreamFactory f(42);
+  EXPECT_EQ(f.make(3, Phase::financing, AgentKind::fund, 17, Purpose::due_diligence)(),
+            0xad25ead77eb43d58ULL);
+  EXPECT_EQ(f.make(-2, Phase::network, AgentKind::none, 0xfeed, Purpose::tie_decay)(),
+            0xb675b0b536896e82ULL);
+  const std::uint64_t prefix = f.prefix(3, Phase::financing, AgentKind::fund);
+  EXPECT_EQ(StreamFactory::make(prefix, 17, Purpose::due_diligence)(), 0xad25ead77eb43d58ULL);
+  EXPECT_NE(prefix, f.prefix(3, Phase::financing, AgentKind::firm));
+  EXPECT_NE(prefix, StreamFactory(43).prefix(3, Phase::financing, AgentKind::fund));
+}
+
 TEST(LineageKey, DependsOnEveryComponent) {
   const LineageKey k = lineage_key(AgentKind::firm, 5, 77, 2);
   EXPECT_NE(k, lineage_key(AgentKind::researcher, 5, 77, 2));
