@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/errors.hpp"
+#include "core/vector_state.hpp"
 
 namespace incubsim::output::h5 {
 
@@ -107,6 +108,9 @@ unsigned ChunkEncoder::encode(std::span<const unsigned char> raw, std::size_t el
   z.next_out = out.data();
   z.avail_out = static_cast<std::uint32_t>(out.size());
   const int status = isal_deflate_stateless(&z);
+  // ISA-L leaves the AVX upper state dirty; left so, it slows every later
+  // SSE instruction of this thread (core/vector_state.hpp).
+  clear_upper_vector_state();
   if (status != COMP_OK) {
     throw Error("ISA-L cannot deflate a chunk of " + std::to_string(raw.size()) +
                 " bytes (isal_deflate_stateless returned " + std::to_string(status) + ")");
