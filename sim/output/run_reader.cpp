@@ -5,6 +5,7 @@
 #include "core/errors.hpp"
 #include "output/h5.hpp"
 #include "output/provenance_attrs.hpp"
+#include "output/read_only_file.hpp"
 #include "output/table_file.hpp"
 
 namespace incubsim::output {
@@ -85,42 +86,7 @@ RunFileInfo read_run_info(const std::filesystem::path& path) {
 
 std::vector<double> read_column(const std::filesystem::path& file_path,
                                 const std::string& dataset_path) {
-  const h5::ErrorSilencer quiet;
-  const std::string name = file_path.string();
-  const h5::File file = h5::open_file_read_only(name);
-  if (!h5::exists(file.get(), dataset_path)) {
-    throw FormatError(name, "has no dataset '" + dataset_path + "'");
-  }
-  const h5::Dataset dataset = h5::open_dataset(file.get(), dataset_path);
-  const h5::Type type(h5::check_id(H5Dget_type(dataset.get()), dataset.get(),
-                                   "cannot read the datatype of '" + dataset_path + "'"));
-  const H5T_class_t cls = H5Tget_class(type.get());
-  if (cls != H5T_INTEGER && cls != H5T_FLOAT && cls != H5T_ENUM) {
-    throw FormatError(name, "dataset '" + dataset_path + "' is " + h5::type_name(type.get()) +
-                                ", not a numeric column");
-  }
-  const h5::Space space(h5::check_id(H5Dget_space(dataset.get()), dataset.get(),
-                                     "cannot read the shape of '" + dataset_path + "'"));
-  const std::vector<hsize_t> dims = h5::shape(space.get());
-  if (dims.size() != 1) {
-    throw FormatError(name, "dataset '" + dataset_path + "' has " + std::to_string(dims.size()) +
-                                " dimensions, expected a 1-D column");
-  }
-  std::vector<double> values(dims[0]);
-  if (values.empty()) return values;
-  if (cls == H5T_ENUM) {
-    // Enum columns are uint8 codes; HDF5 converts enums only to enums.
-    std::vector<std::uint8_t> codes(dims[0]);
-    h5::check_status(
-        H5Dread(dataset.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, codes.data()),
-        dataset.get(), "cannot read dataset '" + dataset_path + "'");
-    for (std::size_t i = 0; i < codes.size(); ++i) values[i] = codes[i];
-    return values;
-  }
-  h5::check_status(
-      H5Dread(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
-      dataset.get(), "cannot read dataset '" + dataset_path + "'");
-  return values;
+  return ReadOnlyFile(file_path).column(dataset_path);
 }
 
 }  // namespace incubsim::output

@@ -13,6 +13,7 @@
 #include "output/file_commit.hpp"
 #include "output/h5.hpp"
 #include "output/provenance.hpp"
+#include "output/read_only_file.hpp"
 
 namespace incubsim::output {
 namespace {
@@ -226,52 +227,17 @@ std::string read_file_format(const std::filesystem::path& path) {
 
 std::vector<std::string> read_string_column(const std::filesystem::path& path,
                                             const std::string& dataset_path) {
-  const h5::ErrorSilencer quiet;
-  const std::string name = path.string();
-  const h5::File file = h5::open_file_read_only(name);
-  if (!h5::exists(file.get(), dataset_path)) {
-    throw FormatError(name, "has no dataset '" + dataset_path + "'");
-  }
-  const h5::Dataset dataset = h5::open_dataset(file.get(), dataset_path);
-  const h5::Type type(h5::check_id(H5Dget_type(dataset.get()), dataset.get(),
-                                   "cannot read the datatype of '" + dataset_path + "'"));
-  if (H5Tget_class(type.get()) != H5T_STRING || H5Tis_variable_str(type.get()) <= 0) {
-    throw FormatError(name, "dataset '" + dataset_path + "' is " + h5::type_name(type.get()) +
-                                ", not a variable-length string column");
-  }
-  const h5::Space space(h5::check_id(H5Dget_space(dataset.get()), dataset.get(),
-                                     "cannot read the shape of '" + dataset_path + "'"));
-  const std::vector<hsize_t> dims = h5::shape(space.get());
-  if (dims.size() != 1) {
-    throw FormatError(name, "dataset '" + dataset_path + "' is not a 1-D column");
-  }
-  std::vector<char*> data(dims[0], nullptr);
-  std::vector<std::string> values;
-  if (data.empty()) return values;
-  const h5::Type memory = h5::copy_type(type.get());
-  h5::check_status(H5Dread(dataset.get(), memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()),
-                   dataset.get(), "cannot read dataset '" + dataset_path + "'");
-  for (const char* s : data) values.emplace_back(s != nullptr ? s : "");
-#if H5_VERSION_GE(1, 12, 0)
-  H5Treclaim(memory.get(), space.get(), H5P_DEFAULT, data.data());
-#else
-  H5Dvlen_reclaim(memory.get(), space.get(), H5P_DEFAULT, data.data());
-#endif
-  return values;
+  return ReadOnlyFile(path).string_column(dataset_path);
 }
 
 std::optional<std::string> read_root_string(const std::filesystem::path& path,
                                             const std::string& name) {
-  const h5::ErrorSilencer quiet;
-  const h5::File file = h5::open_file_read_only(path.string());
-  return h5::read_string_attribute(file.get(), name);
+  return ReadOnlyFile(path).root_string(name);
 }
 
 std::optional<std::int64_t> read_root_int(const std::filesystem::path& path,
                                           const std::string& name) {
-  const h5::ErrorSilencer quiet;
-  const h5::File file = h5::open_file_read_only(path.string());
-  return h5::read_int_attribute(file.get(), name);
+  return ReadOnlyFile(path).root_int(name);
 }
 
 }  // namespace incubsim::output

@@ -9,6 +9,7 @@
 #include "core/random.hpp"
 #include "core/version.hpp"
 #include "output/provenance.hpp"
+#include "output/read_only_file.hpp"
 #include "output/run_reader.hpp"
 #include "output/table_file.hpp"
 #include "scenario/loader.hpp"
@@ -221,33 +222,34 @@ Manifest read_manifest(const std::filesystem::path& dir) {
     throw IoError(dir.string(),
                   "holds no sweep plan (no manifest.h5); run incubsim sweep plan SWEEP.toml -o " +
                       dir.string() + " first");
-  const std::string format = output::read_root_string(path, "format").value_or("");
+  const output::ReadOnlyFile file(path);
+  const std::string format = file.root_string("format").value_or("");
   if (format != kManifestFormat)
     throw FormatError(path.string(), "is not a sweep manifest (format '" + format + "')");
-  const std::string version = output::read_root_string(path, "format_version").value_or("");
+  const std::string version = file.root_string("format_version").value_or("");
   const auto major = output::major_version(version);
   if (!major || *major > kManifestFormatMajor)
     throw FormatError(path.string(), "was written by a newer incubsim (manifest format " + version +
                                          "); this build reads 1.x; upgrade incubsim");
   Manifest m;
-  m.spec_name = output::read_root_string(path, "sweep_name").value_or("");
-  m.spec_text = output::read_root_string(path, "sweep").value_or("");
-  m.base_scenario = output::read_root_string(path, "base_scenario").value_or("");
-  m.replicates = static_cast<int>(output::read_root_int(path, "replicates").value_or(1));
-  m.seed = output::read_root_int(path, "seed").value_or(0);
-  m.seed_policy = output::read_root_string(path, "seed_policy").value_or("common") == "independent"
+  m.spec_name = file.root_string("sweep_name").value_or("");
+  m.spec_text = file.root_string("sweep").value_or("");
+  m.base_scenario = file.root_string("base_scenario").value_or("");
+  m.replicates = static_cast<int>(file.root_int("replicates").value_or(1));
+  m.seed = file.root_int("seed").value_or(0);
+  m.seed_policy = file.root_string("seed_policy").value_or("common") == "independent"
                       ? SeedPolicy::independent
                       : SeedPolicy::common;
-  m.keep_events = output::read_root_int(path, "keep_events").value_or(0) != 0;
-  m.keep_agents = output::read_root_int(path, "keep_agents").value_or(0) != 0;
-  m.metrics = split_lines(output::read_root_string(path, "metrics").value_or(""));
-  const std::string design = output::read_root_string(path, "design").value_or("grid");
+  m.keep_events = file.root_int("keep_events").value_or(0) != 0;
+  m.keep_agents = file.root_int("keep_agents").value_or(0) != 0;
+  m.metrics = split_lines(file.root_string("metrics").value_or(""));
+  const std::string design = file.root_string("design").value_or("grid");
   for (const Design d :
        {Design::grid, Design::lhs, Design::sobol, Design::saltelli, Design::morris})
     if (to_string(d) == design) m.design = d;
 
-  const auto keys = output::read_string_column(path, "/parameters/key");
-  const auto kinds = output::read_string_column(path, "/parameters/kind");
+  const auto keys = file.string_column("/parameters/key");
+  const auto kinds = file.string_column("/parameters/kind");
   for (std::size_t k = 0; k < keys.size(); ++k) {
     SweepParameter p;
     p.key = keys[k];
@@ -255,14 +257,14 @@ Manifest read_manifest(const std::filesystem::path& dir) {
     p.boolean = kinds[k] == "boolean";
     m.parameters.push_back(p);
   }
-  const auto point_ids = output::read_column(path, "/points/point_id");
+  const auto point_ids = file.column("/points/point_id");
   m.points.resize(point_ids.size());
   for (std::size_t k = 0; k < keys.size(); ++k) {
-    const auto v = output::read_column(path, "/points/" + keys[k]);
+    const auto v = file.column("/points/" + keys[k]);
     for (std::size_t i = 0; i < v.size(); ++i) m.points[i].values.push_back(v[i]);
   }
   const auto fill = [&](const char* column, int DesignPoint::*field) {
-    const auto v = output::read_column(path, std::string("/points/") + column);
+    const auto v = file.column(std::string("/points/") + column);
     for (std::size_t i = 0; i < v.size(); ++i) m.points[i].*field = static_cast<int>(v[i]);
   };
   fill("saltelli_matrix", &DesignPoint::matrix);
@@ -270,9 +272,9 @@ Manifest read_manifest(const std::filesystem::path& dir) {
   fill("morris_trajectory", &DesignPoint::trajectory);
   fill("morris_step", &DesignPoint::step);
   fill("morris_moved", &DesignPoint::moved);
-  const auto run_point = output::read_column(path, "/runs/point_id");
-  const auto replicate = output::read_column(path, "/runs/replicate");
-  const auto seed = output::read_column(path, "/runs/seed");
+  const auto run_point = file.column("/runs/point_id");
+  const auto replicate = file.column("/runs/replicate");
+  const auto seed = file.column("/runs/seed");
   m.runs.resize(run_point.size());
   for (std::size_t i = 0; i < run_point.size(); ++i)
     m.runs[i] = {static_cast<std::int64_t>(i), static_cast<std::int64_t>(run_point[i]),
