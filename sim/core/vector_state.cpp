@@ -12,11 +12,6 @@ namespace incubsim {
 #if defined(__x86_64__) || defined(__i386__)
 namespace {
 
-bool cpu_has_avx() noexcept {
-  static const bool has = __builtin_cpu_supports("avx");
-  return has;
-}
-
 // XGETBV with ECX = 1 reports XINUSE; CPUID leaf 0xD, sub-leaf 1, EAX bit 2
 // says whether the CPU implements it.
 bool cpu_reports_xinuse() noexcept {
@@ -36,7 +31,8 @@ void clear_upper_vector_state() noexcept {
   _mm256_zeroupper();  // the compiler knows what this does to its registers
 #else
   // Code built without AVX keeps nothing in the upper halves, so no clobber.
-  if (cpu_has_avx()) __asm__ volatile("vzeroupper");
+  static const bool has_avx = __builtin_cpu_supports("avx");
+  if (has_avx) __asm__ volatile("vzeroupper");
 #endif
 }
 

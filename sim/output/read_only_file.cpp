@@ -1,20 +1,23 @@
 #include "output/read_only_file.hpp"
 
+#include <utility>
+
 #include "core/errors.hpp"
 
 namespace incubsim::output {
 namespace {
 
-// The dataset at `path`, which must be 1-D; returns its length.
-hsize_t column_length(const std::string& file, const std::string& path, hid_t dataset) {
-  const h5::Space space(
+// The dataspace of the dataset at `path`, which must be 1-D, and its length.
+std::pair<h5::Space, hsize_t> column_space(const std::string& file, const std::string& path,
+                                           hid_t dataset) {
+  h5::Space space(
       h5::check_id(H5Dget_space(dataset), dataset, "cannot read the shape of '" + path + "'"));
   const std::vector<hsize_t> dims = h5::shape(space.get());
   if (dims.size() != 1) {
     throw FormatError(file, "dataset '" + path + "' has " + std::to_string(dims.size()) +
                                 " dimensions, expected a 1-D column");
   }
-  return dims[0];
+  return {std::move(space), dims[0]};
 }
 
 }  // namespace
@@ -40,7 +43,7 @@ std::vector<double> ReadOnlyFile::column(const std::string& path) const {
     throw FormatError(
         name_, "dataset '" + path + "' is " + h5::type_name(type.get()) + ", not a numeric column");
   }
-  std::vector<double> values(column_length(name_, path, dataset.get()));
+  std::vector<double> values(column_space(name_, path, dataset.get()).second);
   if (values.empty()) return values;
   if (cls == H5T_ENUM) {
     // Enum columns are uint8 codes; HDF5 converts enums only to enums.
@@ -66,11 +69,10 @@ std::vector<std::string> ReadOnlyFile::string_column(const std::string& path) co
     throw FormatError(name_, "dataset '" + path + "' is " + h5::type_name(type.get()) +
                                  ", not a variable-length string column");
   }
-  std::vector<char*> data(column_length(name_, path, dataset.get()), nullptr);
+  const auto [space, rows] = column_space(name_, path, dataset.get());
+  std::vector<char*> data(rows, nullptr);
   std::vector<std::string> values;
   if (data.empty()) return values;
-  const h5::Space space(h5::check_id(H5Dget_space(dataset.get()), dataset.get(),
-                                     "cannot read the shape of '" + path + "'"));
   const h5::Type memory = h5::copy_type(type.get());
   h5::check_status(H5Dread(dataset.get(), memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()),
                    dataset.get(), "cannot read dataset '" + path + "'");

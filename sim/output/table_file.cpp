@@ -220,9 +220,7 @@ void TableFileWriter::attribute(const std::string& name, double value) {
 }
 
 std::string read_file_format(const std::filesystem::path& path) {
-  const h5::ErrorSilencer quiet;
-  const h5::File file = h5::open_file_read_only(path.string());
-  return h5::read_string_attribute(file.get(), "format").value_or("");
+  return ReadOnlyFile(path).root_string("format").value_or("");
 }
 
 std::vector<std::string> read_string_column(const std::filesystem::path& path,
