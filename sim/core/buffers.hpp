@@ -10,15 +10,30 @@
 
 namespace incubsim {
 
-/// v = n copies of `value`, keeping v's storage when it is large enough
-/// and otherwise growing it by at least half.
+/// Room for n elements in v, growing its storage by at least half when
+/// it must grow (clearing it first, so nothing is copied).
 template <class T>
-void assign_reusing(std::vector<T>& v, std::size_t n, const T& value) {
+void reserve_reusing(std::vector<T>& v, std::size_t n) {
   if (n > v.capacity()) {
     v.clear();
     v.reserve(std::max(n, v.capacity() + v.capacity() / 2));
   }
+}
+
+/// v = n copies of `value`, keeping v's storage when it is large enough.
+template <class T>
+void assign_reusing(std::vector<T>& v, std::size_t n, const T& value) {
+  reserve_reusing(v, n);
   v.assign(n, value);
+}
+
+/// v sized to n, keeping v's storage, for a caller that writes every
+/// element itself (in a parallel loop, say): elements kept from before
+/// hold stale values.
+template <class T>
+void resize_reusing(std::vector<T>& v, std::size_t n) {
+  reserve_reusing(v, n);
+  v.resize(n);
 }
 
 }  // namespace incubsim

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <cstdlib>
 
+#include "core/parallel.hpp"
+
 #if defined(__linux__)
 #include <sys/mman.h>
 #include <unistd.h>
@@ -23,6 +25,29 @@ void advise_huge_pages(const void* data, std::size_t bytes) {
   // Failure (an old kernel, huge pages off) only loses the hint.
   if (data != nullptr && last > first)
     (void)madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+#else
+  (void)data;
+  (void)bytes;
+#endif
+}
+
+void populate_pages(const void* data, std::size_t bytes) {
+#if defined(__linux__) && defined(MADV_POPULATE_WRITE)
+  constexpr std::uintptr_t kPage = 4096;
+  constexpr std::uintptr_t kBlock = std::uintptr_t{2} << 20;
+  const auto begin = reinterpret_cast<std::uintptr_t>(data) & ~(kPage - 1);
+  const auto end = reinterpret_cast<std::uintptr_t>(data) + bytes;
+  if (data == nullptr || end <= begin) return;
+  const std::size_t blocks = (end - begin + kBlock - 1) / kBlock;
+  // A failure (an old kernel, EINVAL) leaves the faults to the writes.
+  parallel_for_each_index(
+      blocks,
+      [&](std::size_t b) {
+        const std::uintptr_t first = begin + b * kBlock;
+        const std::uintptr_t last = std::min(end, first + kBlock);
+        (void)madvise(reinterpret_cast<void*>(first), last - first, MADV_POPULATE_WRITE);
+      },
+      1);
 #else
   (void)data;
   (void)bytes;

@@ -174,6 +174,20 @@ void parallel_for_each_index(std::size_t n, F&& f, std::size_t grain = kDefaultG
   failure.rethrow();
 }
 
+/// Sets every element of v to `value`, in blocks on the run's threads (a
+/// vector over every graph vertex is tens of megabytes at national size).
+template <class T>
+void parallel_fill(std::vector<T>& v, const T& value) {
+  constexpr std::size_t kBlock = std::size_t{1} << 16;
+  const std::size_t n = v.size();
+  parallel_for_each_index((n + kBlock - 1) / kBlock,
+                          [&](std::size_t b) {
+                            const std::size_t first = b * kBlock;
+                            std::fill_n(v.data() + first, std::min(kBlock, n - first), value);
+                          },
+                          1);
+}
+
 /// Runs first() and second() at the same time when a thread is free, and
 /// returns when both are done. For a serial step that would otherwise leave
 /// the other threads idle, next to independent parallel work: the two must

@@ -1,11 +1,14 @@
 #include "network/graph.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <stdexcept>
+#include <type_traits>
 #include <vector>
 
 #include "core/buffers.hpp"
+#include "core/parallel.hpp"
 
 namespace incubsim {
 
@@ -62,8 +65,16 @@ AgentGraph::Vertex AgentGraph::add_vertex(AgentRef agent, LineageKey key) {
 
 AgentGraph::Vertex AgentGraph::add_vertices(std::size_t n) {
   const auto first = static_cast<Vertex>(boost::num_vertices(g_));
+  auto& vertices = g_.m_vertices;
+  // The new vertices are first touched here, serially: fault their pages in
+  // on all threads first (a national quarter adds megabytes).
+  using Stored = std::remove_reference_t<decltype(vertices)>::value_type;
+  if (vertices.size() + n <= vertices.capacity())
+    populate_pages(
+        reinterpret_cast<const char*>(vertices.data()) + vertices.size() * sizeof(Stored),
+        n * sizeof(Stored));
   // With vecS vertices, add_vertex appends a default vertex; so does this.
-  g_.m_vertices.resize(g_.m_vertices.size() + n);
+  vertices.resize(vertices.size() + n);
   size_tied();
   return first;
 }
@@ -143,12 +154,20 @@ void AgentGraph::tied_vertices(std::vector<Vertex>& out) const {
 
 void AgentGraph::count_decaying_ties(TieType type, std::vector<std::int32_t>& per_vertex) const {
   if (!decays(type)) throw std::logic_error("count_decaying_ties: ties of this type do not decay");
-  assign_reusing(per_vertex, vertex_count(), std::int32_t{0});
-  for (const auto& d : decaying_) {
-    if (d.type != type) continue;
-    ++per_vertex[boost::source(d.edge, g_)];
-    ++per_vertex[boost::target(d.edge, g_)];
-  }
+  // Both loops are parallel: this runs between parallel loops of research
+  // and operations, where a serial pass would leave the other threads idle.
+  // The counts are integer sums, the same in any order.
+  const std::size_t n = vertex_count();
+  resize_reusing(per_vertex, n);
+  parallel_fill(per_vertex, std::int32_t{0});
+  parallel_for_each_index(decaying_.size(), [&](std::size_t i) {
+    const auto& d = decaying_[i];
+    if (d.type != type) return;
+    std::atomic_ref<std::int32_t>(per_vertex[boost::source(d.edge, g_)])
+        .fetch_add(1, std::memory_order_relaxed);
+    std::atomic_ref<std::int32_t>(per_vertex[boost::target(d.edge, g_)])
+        .fetch_add(1, std::memory_order_relaxed);
+  });
 }
 
 namespace {

@@ -179,4 +179,13 @@ class AgentGraph {
   std::array<std::int64_t, kTieTypeCount> counts_{};
 };
 
+/// For a serial loop over n agents' ties in a known order, at step k:
+/// hints the record of the vertex 8 steps ahead and the ties of the one 4
+/// steps ahead (two cache misses an agent otherwise, one after the other).
+template <class VertexOf>
+void prefetch_ahead(const AgentGraph& graph, std::size_t n, std::size_t k, VertexOf&& vertex_of) {
+  if (k + 8 < n) graph.prefetch_record(vertex_of(k + 8));
+  if (k + 4 < n) graph.prefetch_ties(vertex_of(k + 4));
+}
+
 }  // namespace incubsim

@@ -199,16 +199,7 @@ void count_triangles(const NeighbourIndex& index, MeasureScratch& scratch) {
 
 namespace {
 
-struct Sums {
-  double clustering = 0;
-  std::int64_t clustered = 0;
-  double brokerage_inc = 0;
-  std::int64_t n_inc = 0;
-  double brokerage_fund = 0;
-  std::int64_t n_fund = 0;
-  std::int64_t degree = 0;
-  std::int64_t active = 0;
-};
+using Sums = MeasureSums;
 Sums add(const Sums& a, const Sums& b) {
   return {a.clustering + b.clustering,
           a.clustered + b.clustered,
@@ -302,9 +293,14 @@ NetworkMeasures measure_network(const AgentGraph& graph, const std::vector<std::
   // its rows only; adding nothing (+0.0) leaves a double sum unchanged, so
   // the sums are those of the same tree over every vertex, bit for bit.
   constexpr std::size_t kGrain = 1024;
-  std::vector<std::pair<std::size_t, std::size_t>> leaves;
+  // The leaves and their sums live in the scratch: a fresh block each
+  // quarter was a large request, and glibc consolidates its whole free list
+  // of small blocks (the removed ties' nodes) on each.
+  auto& leaves = scratch.leaves;
+  leaves.clear();
   reduction_leaves(0, n, kGrain, leaves);
-  std::vector<Sums> leaf(leaves.size());
+  auto& leaf = scratch.leaf_sums;
+  leaf.resize(leaves.size());
   parallel_for_each_index(
       leaves.size(),
       [&](std::size_t l) {

@@ -1,6 +1,7 @@
 #pragma once
 // Whole-network measures over the agents that are still active.
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "network/graph.hpp"
@@ -49,6 +50,18 @@ void build_neighbour_index(const AgentGraph& graph, NeighbourIndex& index,
                            std::vector<std::uint32_t>& unique_count);
 NeighbourIndex build_neighbour_index(const AgentGraph& graph);
 
+/// measure_network's partial sums over a range of vertices.
+struct MeasureSums {
+  double clustering = 0;
+  std::int64_t clustered = 0;
+  double brokerage_inc = 0;
+  std::int64_t n_inc = 0;
+  double brokerage_fund = 0;
+  std::int64_t n_fund = 0;
+  std::int64_t degree = 0;
+  std::int64_t active = 0;
+};
+
 /// Buffers kept between measurements, so a quarter's measurement does not
 /// allocate (and page-fault in) hundreds of megabytes afresh at national size.
 struct MeasureScratch {
@@ -61,6 +74,9 @@ struct MeasureScratch {
   std::vector<std::size_t> forward_end;
   std::vector<std::uint32_t> forward;
   std::vector<std::uint64_t> triangles;  // per row: linked pairs of its neighbours
+  // The vertex ranges of the sums' fixed reduction tree, and their sums.
+  std::vector<std::pair<std::size_t, std::size_t>> leaves;
+  std::vector<MeasureSums> leaf_sums;
 };
 
 /// `active[v]` marks vertices of agents still in the system. Deterministic

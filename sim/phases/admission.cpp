@@ -35,8 +35,14 @@ void departures(WorldState& st, const PhaseContext& ctx) {
                (graduates(f) || ctx.quarter() - F.incubated_since[f] >= p.max_stay);
       },
       leaving);
-  for (const std::size_t a : leaving)
-    end_tenancy(st, ctx, alive[a], graduates(static_cast<std::size_t>(alive[a])));
+  const auto vertex_of = [&](std::size_t k) {
+    return F.vertex[static_cast<std::size_t>(alive[leaving[k]])];
+  };
+  for (std::size_t k = 0; k < leaving.size(); ++k) {
+    prefetch_ahead(st.graph, leaving.size(), k, vertex_of);
+    const AgentId firm = alive[leaving[k]];
+    end_tenancy(st, ctx, firm, graduates(static_cast<std::size_t>(firm)));
+  }
 }
 
 /// Incubators a firm is drawn to: larger and higher-tier ones attract more.
@@ -63,9 +69,11 @@ void run_admission(WorldState& st, const PhaseContext& ctx) {
   // gets, into its own slots.
   auto& target = st.scratch.application_targets;
   auto& signal = st.scratch.application_signals;
-  assign_reusing(target, alive.size() * per, kNoAgent);
-  assign_reusing(signal, alive.size() * per, 0.0);
+  resize_reusing(target, alive.size() * per);  // each slot written below
+  resize_reusing(signal, alive.size() * per);
   parallel_for_each_index(alive.size(), [&](std::size_t a) {
+    std::fill_n(target.begin() + static_cast<std::ptrdiff_t>(a * per), per, kNoAgent);
+    std::fill_n(signal.begin() + static_cast<std::ptrdiff_t>(a * per), per, 0.0);
     const auto f = static_cast<std::size_t>(alive[a]);
     if (F.ever_incubated[f] || ctx.quarter() - F.founded[f] > p.application_max_age) return;
     Stream s = ctx.stream(AgentKind::firm, F.key[f], Purpose::application);
@@ -91,7 +99,7 @@ void run_admission(WorldState& st, const PhaseContext& ctx) {
     if (t != kNoAgent) ++count[static_cast<std::size_t>(t) + 1];
   std::partial_sum(count.begin(), count.end(), count.begin());
   auto& apps = st.scratch.applications;
-  assign_reusing(apps, count.back(), Application{});
+  resize_reusing(apps, count.back());  // the fill writes every slot
   std::vector<std::size_t> fill(count.begin(), count.end() - 1);
   for (std::size_t k = 0; k < target.size(); ++k)
     if (target[k] != kNoAgent)

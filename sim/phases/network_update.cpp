@@ -27,25 +27,52 @@ AgentId pick_co_tenant(const WorldState& st, AgentGraph::Vertex incubator, Agent
   return chosen == self ? kNoAgent : chosen;
 }
 
+/// Whether a and b have no tie of this type yet. The proposal loops check
+/// in parallel (the graph is only read there), so the serial commits need
+/// to find only the pairs that proposed to each other.
+bool new_tie(const AgentGraph& g, AgentGraph::Vertex a, AgentGraph::Vertex b, TieType type) {
+  return a != b && !g.find_tie(a, b, type);
+}
+
+void add_tie(AgentGraph& g, AgentGraph::Vertex a, AgentGraph::Vertex b, TieType type,
+             Quarter since) {
+  TieInfo tie;
+  tie.type = type;
+  tie.since = since;
+  g.add_tie(a, b, tie);
+}
+
 void form_alliances(WorldState& st, const PhaseContext& ctx) {
   const auto& sc = ctx.scenario();
   auto& F = st.firms;
   const auto& alive = st.scratch.alive_firms;
   auto& partner = st.scratch.partners;
-  assign_reusing(partner, alive.size(), kNoAgent);
+  resize_reusing(partner, alive.size());  // each slot written below
   parallel_for_each_index(alive.size(), [&](std::size_t a) {
+    partner[a] = kNoAgent;
     const auto f = static_cast<std::size_t>(alive[a]);
     if (F.incubator[f] == kNoAgent) return;
     Stream s = ctx.stream(AgentKind::firm, F.key[f], Purpose::tie_formation);
     if (!s.bernoulli(sc.network.alliance_rate)) return;
-    partner[a] = pick_co_tenant(st, st.incubators.vertex[static_cast<std::size_t>(F.incubator[f])],
-                                alive[a], s);
+    const AgentId b = pick_co_tenant(
+        st, st.incubators.vertex[static_cast<std::size_t>(F.incubator[f])], alive[a], s);
+    if (b != kNoAgent &&
+        new_tie(st.graph, F.vertex[f], F.vertex[static_cast<std::size_t>(b)], TieType::alliance))
+      partner[a] = b;
   });
+  // alive is in id order: a partner listed before a proposed back to it if
+  // its slot names it.
+  const auto proposed_back = [&](std::size_t a) {
+    if (partner[a] > alive[a]) return false;
+    const auto b = std::lower_bound(alive.begin(), alive.end(), partner[a]);
+    return b != alive.end() && *b == partner[a] &&
+           partner[static_cast<std::size_t>(b - alive.begin())] == alive[a];
+  };
   for (std::size_t a = 0; a < alive.size(); ++a) {
-    if (partner[a] == kNoAgent) continue;
+    if (partner[a] == kNoAgent || proposed_back(a)) continue;
     const auto va = F.vertex[static_cast<std::size_t>(alive[a])];
     const auto vb = F.vertex[static_cast<std::size_t>(partner[a])];
-    add_tie_once(st.graph, va, vb, TieType::alliance, ctx.quarter());
+    add_tie(st.graph, va, vb, TieType::alliance, ctx.quarter());
   }
 }
 
@@ -66,7 +93,7 @@ void form_collaborations(WorldState& st, const PhaseContext& ctx) {
   }
   if (academic_count < 2) return;
   for (std::size_t i = 1; i < offset.size(); ++i) offset[i] += offset[i - 1];
-  assign_reusing(members, academic_count, kNoAgent);
+  resize_reusing(members, academic_count);  // the fill writes every slot
   auto& academics = st.scratch.academics;
   academics.clear();
   for (std::size_t r = 0; r < n; ++r) {
@@ -78,8 +105,9 @@ void form_collaborations(WorldState& st, const PhaseContext& ctx) {
   for (std::size_t i = offset.size() - 1; i > 0; --i) offset[i] = offset[i - 1];
   offset[0] = 0;
   auto& partner = st.scratch.partners;
-  assign_reusing(partner, n, kNoAgent);
+  resize_reusing(partner, n);  // each slot written below
   parallel_for_each_index(n, [&](std::size_t r) {
+    partner[r] = kNoAgent;
     if (R.career[r] != Career::academic) return;
     Stream s = ctx.stream(AgentKind::researcher, R.key[r], Purpose::tie_formation);
     if (!s.bernoulli(sc.network.collaboration_rate)) return;
@@ -88,13 +116,20 @@ void form_collaborations(WorldState& st, const PhaseContext& ctx) {
     const AgentId j = s.bernoulli(sc.network.collaboration_locality) && local > 1
                           ? members[offset[i] + s.below(local)]
                           : academics[s.below(academics.size())];
-    if (j != static_cast<AgentId>(r)) partner[r] = j;
+    if (j != static_cast<AgentId>(r) &&
+        new_tie(st.graph, R.vertex[r], R.vertex[static_cast<std::size_t>(j)],
+                TieType::collaboration))
+      partner[r] = j;
   });
   for (std::size_t r = 0; r < n; ++r) {
-    if (partner[r] == kNoAgent) continue;
-    const auto va = R.vertex[r];
-    const auto vb = R.vertex[static_cast<std::size_t>(partner[r])];
-    add_tie_once(st.graph, va, vb, TieType::collaboration, ctx.quarter());
+    const AgentId j = partner[r];
+    if (j == kNoAgent) continue;
+    // A pair that proposed to each other gets one tie, at the first.
+    if (j < static_cast<AgentId>(r) &&
+        partner[static_cast<std::size_t>(j)] == static_cast<AgentId>(r))
+      continue;
+    add_tie(st.graph, R.vertex[r], R.vertex[static_cast<std::size_t>(j)], TieType::collaboration,
+            ctx.quarter());
   }
 }
 
@@ -106,8 +141,9 @@ void decay_ties(WorldState& st, const PhaseContext& ctx) {
   const auto& np = ctx.scenario().network;
   const auto& ties = st.graph.decaying_ties();
   auto& ends = st.scratch.tie_ends;
-  assign_reusing(ends, ties.size(), std::uint8_t{0});
+  resize_reusing(ends, ties.size());  // each slot written below
   parallel_for_each_index(ties.size(), [&](std::size_t i) {
+    ends[i] = 0;
     const double p = ties[i].type == TieType::alliance ? np.alliance_decay : np.collaboration_decay;
     if (p <= 0) return;
     Stream s = ctx.stream(AgentKind::none, ties[i].pair_key, Purpose::tie_decay);

@@ -161,8 +161,18 @@ void run_outcomes(WorldState& st, const PhaseContext& ctx) {
   parallel_for_each_index(alive.size(), [&](std::size_t a) {
     fate[a] = decide(st, ctx, static_cast<std::size_t>(alive[a]), value[a]);
   });
-  for (std::size_t a = 0; a < alive.size(); ++a)
-    if (fate[a] != survive) commit(st, ctx, static_cast<std::size_t>(alive[a]), fate[a], value[a]);
+  // The exits, found in parallel, are committed in id order.
+  auto& exits = st.scratch.positions;
+  parallel_select(
+      alive.size(), [&](std::size_t a) { return fate[a] != survive; }, exits);
+  const auto vertex_of = [&](std::size_t k) {
+    return st.firms.vertex[static_cast<std::size_t>(alive[exits[k]])];
+  };
+  for (std::size_t k = 0; k < exits.size(); ++k) {
+    prefetch_ahead(st.graph, exits.size(), k, vertex_of);
+    const std::size_t a = exits[k];
+    commit(st, ctx, static_cast<std::size_t>(alive[a]), fate[a], value[a]);
+  }
   resolve_transfers(st, ctx);
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/buffers.hpp"
+#include "core/parallel.hpp"
 
 namespace incubsim {
 
@@ -204,11 +205,18 @@ AgentGraph::Edge tie_or_strengthen(AgentGraph& g, AgentGraph::Vertex a, AgentGra
 }
 
 void mark_active_vertices(const WorldState& st, std::vector<std::uint8_t>& active) {
-  assign_reusing(active, st.graph.vertex_count(), std::uint8_t{0});
-  for (const AgentId f : st.scratch.alive_firms)
-    active[st.firms.vertex[static_cast<std::size_t>(f)]] = 1;
-  for (std::size_t r = 0; r < st.researchers.size(); ++r)
-    if (st.researchers.career[r] != Career::retired) active[st.researchers.vertex[r]] = 1;
+  // In parallel: every agent has a vertex of its own, so each byte has
+  // one writer.
+  resize_reusing(active, st.graph.vertex_count());
+  parallel_fill(active, std::uint8_t{0});
+  const auto& alive = st.scratch.alive_firms;
+  parallel_for_each_index(alive.size(), [&](std::size_t a) {
+    active[st.firms.vertex[static_cast<std::size_t>(alive[a])]] = 1;
+  });
+  const auto& R = st.researchers;
+  parallel_for_each_index(R.size(), [&](std::size_t r) {
+    if (R.career[r] != Career::retired) active[R.vertex[r]] = 1;
+  });
   for (std::size_t i = 0; i < st.incubators.size(); ++i) active[st.incubators.vertex[i]] = 1;
   for (std::size_t g = 0; g < st.funds.size(); ++g)
     if (st.funds.status[g] != FundStatus::closed) active[st.funds.vertex[g]] = 1;

@@ -22,6 +22,15 @@ double sum_with(int threads, const std::vector<double>& v) {
   });
 }
 
+TEST(ParallelFill, SetsEveryElement) {
+  for (const std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{65536},
+                              std::size_t{65537}, std::size_t{300001}}) {
+    std::vector<int> v(n, 3);
+    Executor(2).run([&] { parallel_fill(v, -1); });
+    EXPECT_EQ(v, std::vector<int>(n, -1)) << n;
+  }
+}
+
 TEST(DeterministicReduce, SameBitsForAnyThreadCount) {
   std::vector<double> v(100000);
   for (std::size_t i = 0; i < v.size(); ++i)

@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <boost/random/mersenne_twister.hpp>
 #include <optional>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
+#include "core/parallel.hpp"
 #include "network/measures.hpp"
 
 namespace incubsim {
@@ -136,6 +138,56 @@ TEST(AgentGraph, KnowsWhichVerticesHaveTiesThroughEveryChange) {
   const AgentGraph moved = std::move(g);
   moved.tied_vertices(tied);
   EXPECT_EQ(tied, vertices_with_ties(moved));
+}
+
+TEST(AgentGraph, CountsEachVertexsDecayingTiesOfOneTypeOnAnyThreadCount) {
+  // More ties than one parallel task takes, with hubs that many tasks
+  // count into at once.
+  AgentGraph g;
+  constexpr int kResearchers = 3000;
+  std::vector<AgentGraph::Vertex> v;
+  for (int i = 0; i < kResearchers; ++i) v.push_back(g.add_vertex(researcher_ref(i), 1000 + i));
+  std::vector<std::int32_t> expected(v.size() + 1, 0);
+  for (int i = 1; i < kResearchers; ++i) {
+    const int hub = i % 3;
+    if (i == hub) continue;
+    g.add_tie(v[static_cast<std::size_t>(hub)], v[static_cast<std::size_t>(i)],
+              tie(TieType::collaboration));
+    ++expected[static_cast<std::size_t>(hub)];
+    ++expected[static_cast<std::size_t>(i)];
+  }
+  const auto f = g.add_vertex(firm_ref(0), 7);
+  g.add_tie(f, v[5], tie(TieType::alliance));  // another decaying type: not counted
+  g.add_tie(f, v[6], tie(TieType::licence));
+  for (const int threads : {1, 2, 3}) {
+    std::vector<std::int32_t> counts(2, 99);  // stale values must be overwritten
+    Executor(threads).run([&] { g.count_decaying_ties(TieType::collaboration, counts); });
+    EXPECT_EQ(counts, expected) << threads << " threads";
+  }
+  std::vector<std::int32_t> alliances;
+  g.count_decaying_ties(TieType::alliance, alliances);
+  EXPECT_EQ(alliances[f], 1);
+  EXPECT_EQ(alliances[v[5]], 1);
+  EXPECT_EQ(std::count(alliances.begin(), alliances.end(), 0),
+            static_cast<std::ptrdiff_t>(alliances.size()) - 2);
+  EXPECT_THROW(g.count_decaying_ties(TieType::licence, alliances), std::logic_error);
+}
+
+TEST(AgentGraph, AddedVerticesStartWithoutTiesAndKeepTheOthers) {
+  AgentGraph g;
+  g.reserve_vertices(200000);  // the bulk add fills reserved room
+  const auto a = g.add_vertex(firm_ref(0), 1);
+  const auto b = g.add_vertex(firm_ref(1), 2);
+  g.add_tie(a, b, tie(TieType::alliance));
+  const auto first = g.add_vertices(150000);
+  EXPECT_EQ(first, 2u);
+  EXPECT_EQ(g.vertex_count(), 150002u);
+  EXPECT_EQ(g.degree(a), 1u);
+  EXPECT_EQ(g.vertex(b).key, 2u);
+  for (std::size_t x = first; x < g.vertex_count(); x += 4999) {
+    EXPECT_EQ(g.degree(static_cast<AgentGraph::Vertex>(x)), 0u);
+    EXPECT_EQ(g.vertex(static_cast<AgentGraph::Vertex>(x)).kind, AgentKind::none);
+  }
 }
 
 TEST(AgentGraph, ForEachTieFiltersByType) {
