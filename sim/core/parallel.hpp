@@ -10,6 +10,7 @@
 #include <tbb/parallel_reduce.h>
 #include <tbb/partitioner.h>
 #include <tbb/task_arena.h>
+#include <tbb/task_group.h>
 
 #include <algorithm>
 #include <atomic>
@@ -18,6 +19,8 @@
 #include <memory>
 #include <mutex>
 #include <numeric>
+#include <stdexcept>
+#include <utility>
 #include <vector>
 
 #if defined(__SANITIZE_THREAD__)
@@ -117,6 +120,9 @@ class Executor {
 
   int threads() const { return threads_; }
 
+  /// Queues a task for the arena's threads and returns at once.
+  void enqueue(tbb::task_handle&& task) { arena_.enqueue(std::move(task)); }
+
   template <class F>
   decltype(auto) run(F&& f) {
     // execute() may hand f to one of the arena's threads.
@@ -140,6 +146,71 @@ class Executor {
   int threads_;
   std::unique_ptr<tbb::global_control> cap_;
   tbb::task_arena arena_;
+};
+
+/// One piece of work at a time that runs on an executor's threads while
+/// the caller goes on with other work, in or out of the arena: what the
+/// arena's other threads would otherwise spend idle, in the caller's
+/// serial stretches. With one thread it runs when waited for. The work
+/// may use the parallel helpers.
+class BackgroundJob {
+ public:
+  explicit BackgroundJob(Executor& executor) : executor_(executor) {}
+  BackgroundJob(const BackgroundJob&) = delete;
+  BackgroundJob& operator=(const BackgroundJob&) = delete;
+  /// Waits for unfinished work; an error it threw is dropped.
+  ~BackgroundJob() {
+    try {
+      wait();
+    } catch (...) {  // NOLINT(bugprone-empty-catch): the owner is going away
+    }
+  }
+
+  bool running() const { return running_; }
+
+  /// Starts f; nothing may be running. What f reads must not change, and
+  /// what it writes must not be read, until wait() returns.
+  template <class F>
+  void start(F&& f) {
+    if (running_) throw std::logic_error("BackgroundJob::start while a job is running");
+    handoff_.before_tasks();
+    auto task = [this, work = std::forward<F>(f)] {
+      handoff_.task_begins();
+      try {
+        work();
+      } catch (...) {
+        error_ = std::current_exception();
+      }
+      handoff_.task_ends();
+    };
+    if (executor_.threads() > 1) {
+      // The arena's shared queue, not this thread's own: a task this thread
+      // spawned it would itself take first in its next wait, in the middle
+      // of its own work.
+      executor_.enqueue(group_.defer(std::move(task)));
+    } else {
+      // An enqueued task gets a thread even in a one-thread arena.
+      executor_.run([&] { group_.run(std::move(task)); });
+    }
+    running_ = true;
+  }
+
+  /// Returns when the work has finished (helping with it), rethrowing its
+  /// exception. Does nothing when none is running.
+  void wait() {
+    if (!running_) return;
+    running_ = false;
+    executor_.run([&] { group_.wait(); });
+    handoff_.after_tasks();
+    if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
+  }
+
+ private:
+  Executor& executor_;
+  tbb::task_group group_;
+  detail::TaskHandoff handoff_;
+  std::exception_ptr error_;
+  bool running_ = false;
 };
 
 /// Calls f(i) for i in [0, n). Each i must write only its own slots. If

@@ -190,14 +190,18 @@ MetricRow compute_metrics(const WorldState& st) {
   set(Metric::ties_collaboration, static_cast<double>(g.tie_count(TieType::collaboration)));
   set(Metric::ties_alliance, static_cast<double>(g.tie_count(TieType::alliance)));
   set(Metric::ties_affiliation, static_cast<double>(g.tie_count(TieType::affiliation)));
-  const NetworkMeasures& nm = st.network;
+  set_network_metrics(row, st.network);
+  return row;
+}
+
+void set_network_metrics(MetricRow& row, const NetworkMeasures& nm) {
+  auto set = [&row](Metric m, double v) { row[static_cast<std::size_t>(m)] = v; };
   set(Metric::network_mean_degree, nm.mean_degree);
   set(Metric::network_components, static_cast<double>(nm.components));
   set(Metric::network_largest_component, nm.largest_component_share);
   set(Metric::network_clustering, nm.clustering);
   set(Metric::brokerage_incubators, nm.brokerage_incubators);
   set(Metric::brokerage_funds, nm.brokerage_funds);
-  return row;
 }
 
 }  // namespace incubsim

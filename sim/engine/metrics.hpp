@@ -129,6 +129,9 @@ const std::vector<output::MetricDef>& metric_defs();
 
 /// The metrics of the quarter that just ended.
 MetricRow compute_metrics(const WorldState& state);
+/// The row's network metrics (compute_metrics takes them from
+/// state.network): for a row whose measurement finished later.
+void set_network_metrics(MetricRow& row, const NetworkMeasures& measures);
 
 inline double get(const MetricRow& row, Metric m) {
   return row[static_cast<std::size_t>(m)];

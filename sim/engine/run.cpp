@@ -62,8 +62,28 @@ std::vector<std::size_t> add_ledgers(const Simulation& sim, output::RunWriter& w
   return ledgers;
 }
 
+/// Writes the finished quarters' metrics (recorded ones) and adds them to
+/// the summary. With `all`, first waits for those still being measured.
+void write_finished_rows(Simulation& sim, output::RunWriter& writer, RunSummary& summary,
+                         bool all) {
+  const Scenario& sc = sim.scenario();
+  if (all) sim.finish_quarters();
+  const auto wanted = snapshot_quarters(sc.simulation.burn_in, sc.simulation.quarters);
+  const auto& defs = metric_defs();
+  for (const Simulation::QuarterRow& r : sim.take_finished_rows()) {
+    if (r.quarter < sc.simulation.burn_in) continue;
+    writer.append_quarter(r.quarter, r.row);
+    for (std::size_t m = 0; m < defs.size(); ++m)
+      if (defs[m].temporal == output::Temporal::flow) summary.totals[m] += r.row[m];
+    if (std::find(wanted.begin(), wanted.end(), r.quarter) != wanted.end())
+      summary.snapshots.emplace_back(r.quarter, r.row);
+  }
+}
+
 void save_checkpoint(const LoopSetup& setup, const char* reason, Simulation& sim,
-                     output::RunWriter& writer, const RunSummary& summary) {
+                     output::RunWriter& writer, RunSummary& summary) {
+  // The checkpoint's output holds every ended quarter's metrics.
+  write_finished_rows(sim, writer, summary, true);
   checkpoint::Header header = setup.header;
   header.next_quarter = sim.next_quarter();
   header.next_phase = std::string(to_string(sim.next_phase()));
@@ -85,7 +105,7 @@ void save_checkpoint(const LoopSetup& setup, const char* reason, Simulation& sim
 
 // Saves a checkpoint if the run keeps one when stopped, and says so.
 Interrupted stopped(const LoopSetup& setup, Simulation& sim, output::RunWriter& writer,
-                    const RunSummary& summary, const std::string& where) {
+                    RunSummary& summary, const std::string& where) {
   const std::string not_written = writer.final_path().string() + " was not written";
   if (!setup.checkpoint_on_stop)
     return Interrupted("stopped by a signal " + where + "; " + not_written);
@@ -107,49 +127,50 @@ RunSummary run_quarters(const LoopSetup& setup, Simulation& sim, output::RunWrit
                         double output_seconds) {
   const Scenario& sc = sim.scenario();
   std::vector<std::vector<double>> ledger_rows;
-  const auto wanted = snapshot_quarters(sc.simulation.burn_in, sc.simulation.quarters);
-  const auto& defs = metric_defs();
   const int total = sc.total_quarters();
   const int every = setup.header.checkpoint_every;
+  // Each quarter's network measurement finishes during the next quarter;
+  // its metrics are written then (the file is the same).
+  sim.overlap_measurements(true);
   while (!sim.finished()) {
     const Quarter q = sim.next_quarter();
-    const MetricRow* done = nullptr;
-    while (done == nullptr) {
+    bool ended = false;
+    while (!ended) {
       const Phase phase = sim.next_phase();
-      done = sim.step_phase();
+      ended = sim.step_phase();
       if (setup.observer) setup.observer->on_phase(q, phase);
-      if (done == nullptr && setup.stop && setup.stop->load()) {
+      if (!ended && setup.stop && setup.stop->load()) {
         throw stopped(setup, sim, writer, summary,
                       "in quarter " + std::to_string(q) + " after its " +
                           std::string(to_string(phase)) + " phase");
       }
     }
-    const MetricRow& row = *done;
-    if (sim.last_quarter_recorded()) {
+    {
       const ScopedWallTime timer(output_seconds);
-      writer.append_quarter(q, row);
-      sim.policies().ledger_rows(ledger_rows);
-      for (std::size_t k = 0; k < ledgers.size(); ++k)
-        writer.append_series(ledgers[k], q, ledger_rows[k]);
-      if (sc.simulation.record_events) writer.append_events(sim.events());
-      summary.events += static_cast<std::int64_t>(sim.events().size());
-      for (std::size_t m = 0; m < defs.size(); ++m)
-        if (defs[m].temporal == output::Temporal::flow) summary.totals[m] += row[m];
-      if (std::find(wanted.begin(), wanted.end(), q) != wanted.end())
-        summary.snapshots.emplace_back(q, row);
+      if (sim.last_quarter_recorded()) {
+        sim.policies().ledger_rows(ledger_rows);
+        for (std::size_t k = 0; k < ledgers.size(); ++k)
+          writer.append_series(ledgers[k], q, ledger_rows[k]);
+        if (sc.simulation.record_events) writer.append_events(sim.events());
+        summary.events += static_cast<std::int64_t>(sim.events().size());
+      }
+      write_finished_rows(sim, writer, summary, false);
     }
     if (setup.observer) setup.observer->on_quarter(q + 1, total);
     if (setup.stop && setup.stop->load()) {
       throw stopped(setup, sim, writer, summary, "after quarter " + std::to_string(q));
     }
     if (every > 0 && (q + 1) % every == 0 && !sim.finished()) {
+      sim.finish_quarters();  // counted as network time, not output
       const ScopedWallTime timer(output_seconds);
       save_checkpoint(setup, "periodic", sim, writer, summary);
     }
   }
+  sim.finish_quarters();
   sim.release_working_buffers();
   {
     const ScopedWallTime timer(output_seconds);
+    write_finished_rows(sim, writer, summary, false);
     if (sc.simulation.record_agents) write_final_tables(writer, sim.state(), sc);
     writer.finish();
   }

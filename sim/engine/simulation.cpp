@@ -1,5 +1,7 @@
 #include "engine/simulation.hpp"
 
+#include <utility>
+
 #include "checkpoint/world_archive.hpp"
 #include "core/errors.hpp"
 #include "phases/phases.hpp"
@@ -39,6 +41,7 @@ void Simulation::initialize() {
 
 void Simulation::archive(StateArchive& ar) {
   const bool loading = ar.loading();
+  if (!loading) finish_quarters();  // the saved state has the measures
   if (loading && initialized_) throw Error("Simulation::archive: restore into a fresh Simulation");
   if (!loading && !initialized_)
     throw Error("Simulation::archive: nothing to save before initialize");
@@ -65,13 +68,16 @@ void Simulation::set_spill_directory(const std::filesystem::path& directory) {
 
 void Simulation::release_working_buffers() {
   if (!finished()) throw Error("Simulation::release_working_buffers before the last quarter");
+  finish_quarters();
   state_.scratch = Scratch{};
 }
 
 void Simulation::run_phase(Phase phase) {
   const ScopedWallTime timer(times_.phase[static_cast<std::size_t>(phase)]);
+  // The last measurement's scratch is this one's: it must have finished.
+  if (phase == Phase::network) join_measurement();
   Policies policies{&policies_->transfer_liability(), policies_.get()};
-  const PhaseContext ctx(scenario_, streams_, policies, next_, phase, state_.events);
+  const PhaseContext ctx(scenario_, streams_, policies, next_, phase, state_.events, overlap_);
   incubsim::run_phase(state_, ctx);
   // Births (entry) and exits (outcomes) change who is alive; later phases
   // iterate the refreshed list.
@@ -79,12 +85,35 @@ void Simulation::run_phase(Phase phase) {
 }
 
 const MetricRow& Simulation::step() {
-  const MetricRow* row = nullptr;
-  while (row == nullptr) row = step_phase();
-  return *row;
+  while (!step_phase()) {
+  }
+  finish_quarters();
+  finished_.clear();
+  return last_;
 }
 
-const MetricRow* Simulation::step_phase() {
+std::vector<Simulation::QuarterRow> Simulation::take_finished_rows() {
+  return std::exchange(finished_, {});
+}
+
+void Simulation::finish_quarters() {
+  const ScopedWallTime timer(times_.phase[static_cast<std::size_t>(Phase::network)]);
+  join_measurement();
+}
+
+void Simulation::join_measurement() {
+  if (!measuring_.running()) return;
+  measuring_.wait();
+  state_.network = measured_;
+  if (!waiting_.empty()) set_network_metrics(last_, measured_);  // last_ is the latest of them
+  for (QuarterRow& r : waiting_) {
+    set_network_metrics(r.row, measured_);
+    finished_.push_back(r);
+  }
+  waiting_.clear();
+}
+
+bool Simulation::step_phase() {
   if (!initialized_) throw Error("Simulation::step called before initialize");
   if (finished()) throw Error("Simulation::step called after the last quarter");
   if (phase_cursor_ == 0) {
@@ -101,15 +130,24 @@ const MetricRow* Simulation::step_phase() {
   }
   const Phase phase = kQuarterSchedule[phase_cursor_];
   executor_.run([&] { run_phase(phase); });
-  if (++phase_cursor_ < kQuarterSchedule.size()) return nullptr;
+  if (state_.scratch.measures.awaiting_finish) {
+    // Deferred by the phase (overlap_): it reads only the scratch, which
+    // nothing else writes before the next network phase joins it.
+    state_.scratch.measures.awaiting_finish = false;
+    measuring_.start([this] {
+      measured_ = finish_measurement(state_.scratch.active_vertices, state_.scratch.measures);
+    });
+  }
+  if (++phase_cursor_ < kQuarterSchedule.size()) return false;
   executor_.run([&] {
     state_.flows.policy_spend = policies_->quarter_spend();
     const ScopedWallTime timer(times_.metrics);
     last_ = compute_metrics(state_);
   });
+  (measuring_.running() ? waiting_ : finished_).push_back(QuarterRow{next_, last_});
   phase_cursor_ = 0;
   ++next_;
-  return &last_;
+  return true;
 }
 
 }  // namespace incubsim

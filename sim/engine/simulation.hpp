@@ -4,6 +4,7 @@
 // process at once (paired policy comparisons, sweeps).
 #include <filesystem>
 #include <memory>
+#include <vector>
 
 #include "core/parallel.hpp"
 #include "core/random.hpp"
@@ -20,15 +21,39 @@ namespace incubsim {
 class Simulation {
  public:
   Simulation(Scenario scenario, int threads);
+  // A measurement in flight refers to this object's state.
+  Simulation(const Simulation&) = delete;
+  Simulation& operator=(const Simulation&) = delete;
 
   /// Builds the initial population. Must be called once before step().
   void initialize();
-  /// Runs the rest of the next quarter's phases and returns its metrics.
+  /// Runs the rest of the next quarter's phases and returns its metrics
+  /// (waiting for its network measurement; the row is not queued for
+  /// take_finished_rows()).
   const MetricRow& step();
   /// Runs one phase of the next quarter (opening the quarter first if none
-  /// is in progress). Returns the quarter's metrics after its last phase,
-  /// nullptr before: a run can stop between phases and be checkpointed.
-  const MetricRow* step_phase();
+  /// is in progress): a run can stop between phases and be checkpointed.
+  /// Returns true after the quarter's last phase; its metrics are then in
+  /// take_finished_rows(), or, while its network measurement still runs
+  /// (overlap_measurements), will be once that has finished.
+  bool step_phase();
+
+  /// The metrics of ended quarters that are complete and not yet taken,
+  /// oldest first.
+  struct QuarterRow {
+    Quarter quarter = 0;
+    MetricRow row{};
+  };
+  std::vector<QuarterRow> take_finished_rows();
+  /// Lets each network measurement finish on the run's other threads while
+  /// the next quarter's phases run, up to that quarter's network phase:
+  /// the measurement then fills the idle threads' time in the phases'
+  /// serial stretches. A quarter's metrics are complete that much later;
+  /// the results are the same. No effect with one thread.
+  void overlap_measurements(bool on) { overlap_ = on && executor_.threads() > 1; }
+  /// Waits for a measurement in flight, so that every ended quarter's
+  /// metrics are in take_finished_rows() and state().network is current.
+  void finish_quarters();
 
   /// Quarter step() runs or continues next (0 after initialize()).
   Quarter next_quarter() const { return next_; }
@@ -75,6 +100,7 @@ class Simulation {
 
  private:
   void run_phase(Phase phase);
+  void join_measurement();
 
   Scenario scenario_;
   StreamFactory streams_;
@@ -86,6 +112,12 @@ class Simulation {
   bool initialized_ = false;
   MetricRow last_{};
   WallTimes times_;
+  bool overlap_ = false;
+  std::vector<QuarterRow> finished_;  // complete rows not yet taken
+  std::vector<QuarterRow> waiting_;   // rows waiting for the measurement in flight
+  NetworkMeasures measured_;          // what the measurement in flight found
+  // Last, so that it is destroyed (waiting for its work) first.
+  BackgroundJob measuring_{executor_};
 };
 
 }  // namespace incubsim

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <numeric>
+#include <stdexcept>
 
 #include "core/buffers.hpp"
 #include "core/parallel.hpp"
@@ -276,9 +277,29 @@ NetworkMeasures measure_network(const AgentGraph& graph, const std::vector<std::
 
 NetworkMeasures measure_network(const AgentGraph& graph, const std::vector<std::uint8_t>& active,
                                 MeasureScratch& scratch) {
-  NetworkMeasures m;
-  const std::size_t n = graph.vertex_count();
+  prepare_measurement(graph, scratch);
+  return finish_measurement(active, scratch);
+}
+
+void prepare_measurement(const AgentGraph& graph, MeasureScratch& scratch) {
   build_neighbour_index(graph, scratch.index, scratch.unique_count, scratch.raw_neighbour);
+  const NeighbourIndex& index = scratch.index;
+  scratch.vertex_count = graph.vertex_count();
+  // What the sums read of the graph besides the index, so that finishing
+  // reads the scratch only.
+  scratch.row_degree.resize(index.rows());
+  scratch.row_kind.resize(index.rows());
+  parallel_for_each_index(index.rows(), [&](std::size_t r) {
+    const AgentGraph::Vertex v = index.vertex[r];
+    scratch.row_degree[r] = static_cast<std::uint32_t>(graph.degree(v));
+    scratch.row_kind[r] = graph.vertex(v).kind;
+  });
+}
+
+NetworkMeasures finish_measurement(const std::vector<std::uint8_t>& active,
+                                   MeasureScratch& scratch) {
+  NetworkMeasures m;
+  const std::size_t n = scratch.vertex_count;
   const NeighbourIndex& index = scratch.index;
   // The components (a serial union-find) need only the oriented ties: one
   // thread finds them while the others count triangles.
@@ -312,13 +333,13 @@ NetworkMeasures measure_network(const AgentGraph& graph, const std::vector<std::
           const AgentGraph::Vertex v = index.vertex[row];
           if (!active[v]) continue;
           Sums r;
-          r.degree = static_cast<std::int64_t>(graph.degree(v));
-          if (graph.degree(v) >= 2) {
+          r.degree = scratch.row_degree[row];
+          if (r.degree >= 2) {
             // row_clustering, from the triangle counts.
             const double c = clustering(scratch.triangles[row], index.count(row));
             r.clustering = c;
             r.clustered = 1;
-            const AgentKind kind = graph.vertex(v).kind;
+            const AgentKind kind = scratch.row_kind[row];
             if (kind == AgentKind::incubator) {
               r.brokerage_inc = 1.0 - c;
               r.n_inc = 1;

@@ -74,6 +74,13 @@ struct MeasureScratch {
   std::vector<std::size_t> forward_end;
   std::vector<std::uint32_t> forward;
   std::vector<std::uint64_t> triangles;  // per row: linked pairs of its neighbours
+  // Set by a network phase that prepared a measurement and left finishing
+  // it to its caller (PhaseContext::defers_measurement).
+  bool awaiting_finish = false;
+  // What prepare_measurement keeps of the graph for finish_measurement.
+  std::size_t vertex_count = 0;
+  std::vector<std::uint32_t> row_degree;  // ties, of every type
+  std::vector<AgentKind> row_kind;
   // The vertex ranges of the sums' fixed reduction tree, and their sums.
   std::vector<std::pair<std::size_t, std::size_t>> leaves;
   std::vector<MeasureSums> leaf_sums;
@@ -84,6 +91,15 @@ struct MeasureScratch {
 NetworkMeasures measure_network(const AgentGraph& graph, const std::vector<std::uint8_t>& active,
                                 MeasureScratch& scratch);
 NetworkMeasures measure_network(const AgentGraph& graph, const std::vector<std::uint8_t>& active);
+
+/// measure_network in two steps, the second after the first. The first
+/// reads the graph into the
+/// scratch (the index, each row's degree and kind); the second reads only
+/// the scratch and `active`, so it may run while the graph changes, on
+/// other threads, until the scratch or `active` is next written.
+void prepare_measurement(const AgentGraph& graph, MeasureScratch& scratch);
+NetworkMeasures finish_measurement(const std::vector<std::uint8_t>& active,
+                                   MeasureScratch& scratch);
 
 /// Local clustering of one vertex: the share of pairs of distinct neighbours
 /// that are tied to each other (0 when fewer than two neighbours).

@@ -20,13 +20,17 @@ struct Policies {
 
 class PhaseContext {
  public:
+  /// `defer_measurement`: the network phase only prepares its measurement
+  /// (st.scratch.measures.awaiting_finish), for the caller to finish.
   PhaseContext(const Scenario& scenario, const StreamFactory& streams, Policies policies,
-               Quarter quarter, Phase phase, std::vector<Event>& events)
+               Quarter quarter, Phase phase, std::vector<Event>& events,
+               bool defer_measurement = false)
       : scenario_(scenario),
         policies_(policies),
         quarter_(quarter),
         phase_(phase),
-        events_(events) {
+        events_(events),
+        defer_measurement_(defer_measurement) {
     for (int k = 0; k < kAgentKindCount; ++k)
       prefix_[static_cast<std::size_t>(k)] =
           streams.prefix(quarter, phase, static_cast<AgentKind>(k));
@@ -36,6 +40,9 @@ class PhaseContext {
   Quarter quarter() const { return quarter_; }
   Phase phase() const { return phase_; }
   const Policies& policies() const { return policies_; }
+  /// Whether the caller finishes the network measurement itself, on other
+  /// threads while the next quarter runs (Simulation::overlap_measurements).
+  bool defers_measurement() const { return defer_measurement_; }
 
   /// The stream of one agent for one purpose in this quarter and phase.
   Stream stream(AgentKind kind, LineageKey key, Purpose purpose) const {
@@ -55,6 +62,7 @@ class PhaseContext {
   Quarter quarter_;
   Phase phase_;
   std::vector<Event>& events_;
+  bool defer_measurement_ = false;
   // StreamFactory::prefix for each agent kind in this quarter and phase.
   std::array<std::uint64_t, kAgentKindCount> prefix_{};
 };

@@ -158,9 +158,13 @@ void decay_ties(WorldState& st, const PhaseContext& ctx) {
   for (const auto& e : ended) st.graph.remove_tie(e);
 }
 
-void measure(WorldState& st) {
+void measure(WorldState& st, const PhaseContext& ctx) {
   mark_active_vertices(st, st.scratch.active_vertices);
-  st.network = measure_network(st.graph, st.scratch.active_vertices, st.scratch.measures);
+  prepare_measurement(st.graph, st.scratch.measures);
+  if (ctx.defers_measurement())
+    st.scratch.measures.awaiting_finish = true;
+  else
+    st.network = finish_measurement(st.scratch.active_vertices, st.scratch.measures);
 }
 
 }  // namespace
@@ -180,7 +184,7 @@ void run_network(WorldState& st, const PhaseContext& ctx) {
   // active_vertices is 0 until a measurement finds agents.
   if (measures_network(ctx.quarter(), sc.network.measure_every, sc.simulation.burn_in,
                        st.network.active_vertices > 0))
-    measure(st);
+    measure(st, ctx);
 }
 
 }  // namespace incubsim

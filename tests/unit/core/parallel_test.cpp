@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <memory>
 #include <stdexcept>
@@ -20,6 +22,57 @@ double sum_with(int threads, const std::vector<double>& v) {
         v.size(), 0.0, [&](std::size_t i) { return v[i]; },
         [](double a, double b) { return a + b; }, 64);
   });
+}
+
+TEST(BackgroundJob, RunsWhileTheCallerWorksAndHandsBackItsResult) {
+  for (const int threads : {1, 2}) {
+    Executor ex(threads);
+    BackgroundJob job(ex);
+    std::vector<double> v(200000);
+    EXPECT_FALSE(job.running());
+    job.start([&] { parallel_for_each_index(v.size(), [&](std::size_t i) { v[i] = 0.5 * i; }); });
+    EXPECT_TRUE(job.running());
+    EXPECT_THROW(job.start([] {}), std::logic_error);
+    // The caller's own parallel work meanwhile.
+    std::vector<int> w(100000, 0);
+    ex.run([&] { parallel_for_each_index(w.size(), [&](std::size_t i) { w[i] = 1; }); });
+    job.wait();
+    EXPECT_FALSE(job.running());
+    for (std::size_t i = 0; i < v.size(); i += 997) ASSERT_EQ(v[i], 0.5 * i);
+    EXPECT_EQ(std::count(w.begin(), w.end(), 1), 100000);
+    job.wait();  // nothing running: nothing to do
+  }
+}
+
+TEST(BackgroundJob, RethrowsTheJobsErrorOnceAndCanStartAgain) {
+  Executor ex(2);
+  BackgroundJob job(ex);
+  job.start([] { throw std::runtime_error("measurement failed"); });
+  try {
+    job.wait();
+    FAIL() << "no exception";
+  } catch (const std::runtime_error& e) {
+    EXPECT_STREQ(e.what(), "measurement failed");
+  }
+  EXPECT_NO_THROW(job.wait());
+  int ran = 0;
+  job.start([&] { ran = 1; });
+  job.wait();
+  EXPECT_EQ(ran, 1);
+}
+
+TEST(BackgroundJob, IsWaitedForWhenDestroyed) {
+  Executor ex(2);
+  std::atomic<int> done{0};
+  {
+    BackgroundJob job(ex);
+    job.start([&] {
+      std::vector<double> v(1000000);
+      parallel_for_each_index(v.size(), [&](std::size_t i) { v[i] = std::sqrt(double(i)); });
+      done = 1;
+    });
+  }
+  EXPECT_EQ(done.load(), 1);
 }
 
 TEST(ParallelFill, SetsEveryElement) {

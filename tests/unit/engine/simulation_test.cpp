@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "core/errors.hpp"
 #include "test_support.hpp"
 
@@ -132,6 +134,64 @@ TEST(Simulation, BurnInChangesNothingThatIsRecorded) {
     EXPECT_EQ(compared, 6);
     EXPECT_GT(clustering, 0.0);  // the network was measured
   }
+}
+
+TEST(Simulation, OverlappedMeasurementsGiveTheSameRowsAQuarterLater) {
+  for (const int every : {1, 3}) {
+    SCOPED_TRACE("measure_every " + std::to_string(every));
+    Scenario sc = small_scenario(12);
+    sc.network.measure_every = every;
+    Simulation plain(sc, 2);
+    Simulation overlapped(sc, 2);
+    plain.initialize();
+    overlapped.initialize();
+    overlapped.overlap_measurements(true);
+    std::vector<MetricRow> expected;
+    while (!plain.finished()) expected.push_back(plain.step());
+    std::vector<Simulation::QuarterRow> got;
+    bool behind = false;  // a row taken a quarter after its quarter ended
+    while (!overlapped.finished()) {
+      const Quarter q = overlapped.next_quarter();
+      while (!overlapped.step_phase()) {
+      }
+      const auto rows = overlapped.take_finished_rows();
+      behind = behind || rows.empty() || rows.back().quarter != q;
+      got.insert(got.end(), rows.begin(), rows.end());
+    }
+    overlapped.finish_quarters();
+    const auto last = overlapped.take_finished_rows();
+    got.insert(got.end(), last.begin(), last.end());
+    EXPECT_TRUE(behind);  // the measurements did overlap the next quarter
+    ASSERT_EQ(got.size(), expected.size());
+    for (std::size_t k = 0; k < got.size(); ++k) {
+      EXPECT_EQ(got[k].quarter, static_cast<Quarter>(k));
+      EXPECT_EQ(got[k].row, expected[k]) << "quarter " << k;
+    }
+    EXPECT_EQ(overlapped.state().network.clustering, plain.state().network.clustering);
+    EXPECT_TRUE(overlapped.take_finished_rows().empty());
+  }
+}
+
+TEST(Simulation, OneThreadDoesNotOverlap) {
+  Simulation sim(small_scenario(2), 1);
+  sim.initialize();
+  sim.overlap_measurements(true);
+  while (!sim.step_phase()) {
+  }
+  const auto rows = sim.take_finished_rows();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].quarter, 0);
+}
+
+TEST(Simulation, StepWaitsForTheMeasurementAndQueuesNoRow) {
+  Scenario sc = small_scenario(3);
+  Simulation plain(sc, 2);
+  Simulation overlapped(sc, 2);
+  plain.initialize();
+  overlapped.initialize();
+  overlapped.overlap_measurements(true);
+  for (int q = 0; q < 3; ++q) EXPECT_EQ(overlapped.step(), plain.step()) << "quarter " << q;
+  EXPECT_TRUE(overlapped.take_finished_rows().empty());
 }
 
 TEST(Simulation, MisuseIsAnError) {

@@ -7,6 +7,7 @@
 #include <map>
 #include <numeric>
 #include <set>
+#include <stdexcept>
 #include <vector>
 
 #include "core/parallel.hpp"
@@ -191,6 +192,21 @@ TEST(Measures, MatchTheDefinitionOnARandomGraphBitForBit) {
       expect_same(got, want);
     }
   }
+}
+
+TEST(Measures, FinishingReadsWhatWasPreparedNotTheGraphNow) {
+  Fixture f = random_graph(5, 8000);
+  const NetworkMeasures want = reference(f);
+  Executor executor(2);
+  MeasureScratch scratch;
+  executor.run([&] { prepare_measurement(f.graph, scratch); });
+  // The graph changes before the measurement finishes: ties go, vertices
+  // come (as in the next quarter's phases).
+  for (AgentGraph::Vertex v = 0; v < 400; ++v) f.graph.clear_ties(v);
+  f.graph.add_vertices(5000);
+  NetworkMeasures got;
+  executor.run([&] { got = finish_measurement(f.active, scratch); });
+  expect_same(got, want);
 }
 
 TEST(Measures, TriangleCountsEqualPairwiseClustering) {
