@@ -101,6 +101,13 @@ void print_wall_times(std::ostream& out, const WallTimes& t) {
   row("output (HDF5)", t.output);
   row("other", std::max(0.0, total - t.simulation() - t.output));
   row("total", total);
+  if (t.measures_alongside > 0) {
+    // Not a part of the total: other threads did it while the parts ran.
+    char note[96];
+    std::snprintf(note, sizeof note, "network measures alongside, on other threads: %.3f s\n",
+                  t.measures_alongside);
+    out << note;
+  }
 }
 
 void print_finished_run(const RunSummary& summary, bool quiet, bool timings) {

@@ -151,8 +151,8 @@ class Executor {
 /// One piece of work at a time that runs on an executor's threads while
 /// the caller goes on with other work, in or out of the arena: what the
 /// arena's other threads would otherwise spend idle, in the caller's
-/// serial stretches. With one thread it runs when waited for. The work
-/// may use the parallel helpers.
+/// serial stretches. With one thread it runs at once, in start(). The
+/// work may use the parallel helpers.
 class BackgroundJob {
  public:
   explicit BackgroundJob(Executor& executor) : executor_(executor) {}
@@ -183,16 +183,17 @@ class BackgroundJob {
       }
       handoff_.task_ends();
     };
-    if (executor_.threads() > 1) {
-      // The arena's shared queue, not this thread's own: a task this thread
-      // spawned it would itself take first in its next wait, in the middle
-      // of its own work.
-      executor_.enqueue(group_.defer(std::move(task)));
-    } else {
-      // An enqueued task gets a thread even in a one-thread arena.
-      executor_.run([&] { group_.run(std::move(task)); });
-    }
     running_ = true;
+    if (executor_.threads() == 1) {
+      // Nothing to overlap with (and an enqueued task would get a thread
+      // of its own even in a one-thread arena).
+      executor_.run(task);
+      return;
+    }
+    // The arena's shared queue, not this thread's own: a task this thread
+    // spawned it would itself take first in its next wait, in the middle of
+    // its own work.
+    executor_.enqueue(group_.defer(std::move(task)));
   }
 
   /// Returns when the work has finished (helping with it), rethrowing its

@@ -101,9 +101,28 @@ void Simulation::finish_quarters() {
   join_measurement();
 }
 
+void Simulation::start_measurement() {
+  if (!state_.scratch.measures.awaiting_finish) return;
+  // Prepared by the network phase (overlap_): finishing reads only the
+  // scratch, which nothing else writes before the next network phase
+  // joins it.
+  state_.scratch.measures.awaiting_finish = false;
+  measuring_.start([this] {
+    const ScopedWallTime timer(times_.measures_alongside);
+    measured_ = finish_measurement(state_.scratch.active_vertices, state_.scratch.measures);
+  });
+}
+
 void Simulation::join_measurement() {
-  if (!measuring_.running()) return;
-  measuring_.wait();
+  if (state_.scratch.measures.awaiting_finish) {
+    // Not started yet (the run ends, or a checkpoint): finish it here.
+    state_.scratch.measures.awaiting_finish = false;
+    measured_ = finish_measurement(state_.scratch.active_vertices, state_.scratch.measures);
+  } else if (measuring_.running()) {
+    measuring_.wait();
+  } else {
+    return;
+  }
   state_.network = measured_;
   if (!waiting_.empty()) set_network_metrics(last_, measured_);  // last_ is the latest of them
   for (QuarterRow& r : waiting_) {
@@ -129,22 +148,19 @@ bool Simulation::step_phase() {
     });
   }
   const Phase phase = kQuarterSchedule[phase_cursor_];
+  // The last quarter's measurement starts with this quarter's transfer
+  // phase, where the serial commit steps begin: the metrics, compaction
+  // and research before it are parallel and keep every thread busy.
+  if (phase == Phase::transfer) start_measurement();
   executor_.run([&] { run_phase(phase); });
-  if (state_.scratch.measures.awaiting_finish) {
-    // Deferred by the phase (overlap_): it reads only the scratch, which
-    // nothing else writes before the next network phase joins it.
-    state_.scratch.measures.awaiting_finish = false;
-    measuring_.start([this] {
-      measured_ = finish_measurement(state_.scratch.active_vertices, state_.scratch.measures);
-    });
-  }
   if (++phase_cursor_ < kQuarterSchedule.size()) return false;
   executor_.run([&] {
     state_.flows.policy_spend = policies_->quarter_spend();
     const ScopedWallTime timer(times_.metrics);
     last_ = compute_metrics(state_);
   });
-  (measuring_.running() ? waiting_ : finished_).push_back(QuarterRow{next_, last_});
+  const bool measuring = measuring_.running() || state_.scratch.measures.awaiting_finish;
+  (measuring ? waiting_ : finished_).push_back(QuarterRow{next_, last_});
   phase_cursor_ = 0;
   ++next_;
   return true;

@@ -46,7 +46,8 @@ class Simulation {
   };
   std::vector<QuarterRow> take_finished_rows();
   /// Lets each network measurement finish on the run's other threads while
-  /// the next quarter's phases run, up to that quarter's network phase:
+  /// the next quarter's phases run, from its transfer phase up to its
+  /// network phase:
   /// the measurement then fills the idle threads' time in the phases'
   /// serial stretches. A quarter's metrics are complete that much later;
   /// the results are the same. No effect with one thread.
@@ -100,6 +101,7 @@ class Simulation {
 
  private:
   void run_phase(Phase phase);
+  void start_measurement();
   void join_measurement();
 
   Scenario scenario_;

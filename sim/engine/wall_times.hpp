@@ -17,6 +17,9 @@ struct WallTimes {
   double compaction = 0;                    // exited firms moved out of the row columns
   double output = 0;                        // HDF5: create, append, final tables, close
   double total = 0;                         // the whole run, wall clock
+  // Network measures finishing on the run's other threads while the parts
+  // above ran (Simulation::overlap_measurements): not a part of the total.
+  double measures_alongside = 0;
 
   double simulation() const {
     double s = metrics + compaction;

@@ -50,6 +50,19 @@ def test_timings_account_for_the_run(incubsim, tmp_path):
     assert parts["output (HDF5)"] > 0, r.stdout
 
 
+def test_timings_say_what_ran_alongside(incubsim, tmp_path):
+    def timings(threads):
+        return incubsim("run", "-q", "--timings", "--threads", threads, "--quarters", "3",
+                        "--set", "firms.initial_count=300", "--set", "researchers.count=600",
+                        "-o", tmp_path / f"t{threads}.h5").stdout
+    out = timings("2")
+    # Printed when some measurement ran alongside (so small a run's may
+    # print as 0.000 s).
+    assert re.search(r"^network measures alongside, on other threads: [0-9.]+ s$", out, re.M), out
+    # One thread measures the network in place: nothing runs alongside.
+    assert "alongside" not in timings("1")
+
+
 def test_scale_driver_prints_its_table(incubsim, source_dir):
     p = subprocess.run([sys.executable, source_dir / "bench" / "scale.py", "--workloads", "ouhai",
                         "--threads", "1", "2", "--repeats", "1", "--quarters", "2",
