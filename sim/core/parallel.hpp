@@ -190,8 +190,8 @@ class BackgroundJob {
       executor_.run(task);
       return;
     }
-    // The arena's shared queue, not this thread's own: a task this thread
-    // spawned it would itself take first in its next wait, in the middle of
+    // The arena's shared queue, not this thread's own pool: from there this
+    // thread would take the task itself at its next wait, in the middle of
     // its own work.
     executor_.enqueue(group_.defer(std::move(task)));
   }
