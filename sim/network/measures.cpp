@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <atomic>
 #include <numeric>
-#include <stdexcept>
 
 #include "core/buffers.hpp"
 #include "core/parallel.hpp"

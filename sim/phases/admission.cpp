@@ -69,11 +69,11 @@ void run_admission(WorldState& st, const PhaseContext& ctx) {
   // gets, into its own slots.
   auto& target = st.scratch.application_targets;
   auto& signal = st.scratch.application_signals;
-  resize_reusing(target, alive.size() * per);  // each slot written below
+  // Each target slot is written below; a signal only where its target is.
+  resize_reusing(target, alive.size() * per);
   resize_reusing(signal, alive.size() * per);
   parallel_for_each_index(alive.size(), [&](std::size_t a) {
     std::fill_n(target.begin() + static_cast<std::ptrdiff_t>(a * per), per, kNoAgent);
-    std::fill_n(signal.begin() + static_cast<std::ptrdiff_t>(a * per), per, 0.0);
     const auto f = static_cast<std::size_t>(alive[a]);
     if (F.ever_incubated[f] || ctx.quarter() - F.founded[f] > p.application_max_age) return;
     Stream s = ctx.stream(AgentKind::firm, F.key[f], Purpose::application);

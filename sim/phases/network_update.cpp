@@ -27,21 +27,6 @@ AgentId pick_co_tenant(const WorldState& st, AgentGraph::Vertex incubator, Agent
   return chosen == self ? kNoAgent : chosen;
 }
 
-/// Whether a and b have no tie of this type yet. The proposal loops check
-/// in parallel (the graph is only read there), so the serial commits need
-/// to find only the pairs that proposed to each other.
-bool new_tie(const AgentGraph& g, AgentGraph::Vertex a, AgentGraph::Vertex b, TieType type) {
-  return a != b && !g.find_tie(a, b, type);
-}
-
-void add_tie(AgentGraph& g, AgentGraph::Vertex a, AgentGraph::Vertex b, TieType type,
-             Quarter since) {
-  TieInfo tie;
-  tie.type = type;
-  tie.since = since;
-  g.add_tie(a, b, tie);
-}
-
 void form_alliances(WorldState& st, const PhaseContext& ctx) {
   const auto& sc = ctx.scenario();
   auto& F = st.firms;
@@ -56,8 +41,8 @@ void form_alliances(WorldState& st, const PhaseContext& ctx) {
     if (!s.bernoulli(sc.network.alliance_rate)) return;
     const AgentId b = pick_co_tenant(
         st, st.incubators.vertex[static_cast<std::size_t>(F.incubator[f])], alive[a], s);
-    if (b != kNoAgent &&
-        new_tie(st.graph, F.vertex[f], F.vertex[static_cast<std::size_t>(b)], TieType::alliance))
+    if (b != kNoAgent && can_add_tie(st.graph, F.vertex[f], F.vertex[static_cast<std::size_t>(b)],
+                                     TieType::alliance))
       partner[a] = b;
   });
   // alive is in id order: a partner listed before a proposed back to it if
@@ -72,7 +57,7 @@ void form_alliances(WorldState& st, const PhaseContext& ctx) {
     if (partner[a] == kNoAgent || proposed_back(a)) continue;
     const auto va = F.vertex[static_cast<std::size_t>(alive[a])];
     const auto vb = F.vertex[static_cast<std::size_t>(partner[a])];
-    add_tie(st.graph, va, vb, TieType::alliance, ctx.quarter());
+    add_new_tie(st.graph, va, vb, TieType::alliance, ctx.quarter());
   }
 }
 
@@ -117,8 +102,8 @@ void form_collaborations(WorldState& st, const PhaseContext& ctx) {
                           ? members[offset[i] + s.below(local)]
                           : academics[s.below(academics.size())];
     if (j != static_cast<AgentId>(r) &&
-        new_tie(st.graph, R.vertex[r], R.vertex[static_cast<std::size_t>(j)],
-                TieType::collaboration))
+        can_add_tie(st.graph, R.vertex[r], R.vertex[static_cast<std::size_t>(j)],
+                    TieType::collaboration))
       partner[r] = j;
   });
   for (std::size_t r = 0; r < n; ++r) {
@@ -128,8 +113,8 @@ void form_collaborations(WorldState& st, const PhaseContext& ctx) {
     if (j < static_cast<AgentId>(r) &&
         partner[static_cast<std::size_t>(j)] == static_cast<AgentId>(r))
       continue;
-    add_tie(st.graph, R.vertex[r], R.vertex[static_cast<std::size_t>(j)], TieType::collaboration,
-            ctx.quarter());
+    add_new_tie(st.graph, R.vertex[r], R.vertex[static_cast<std::size_t>(j)],
+                TieType::collaboration, ctx.quarter());
   }
 }
 

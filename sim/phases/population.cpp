@@ -154,13 +154,22 @@ void refresh_alive_firms(WorldState& st) {
     if (F.status[f] == FirmStatus::alive) alive.push_back(static_cast<AgentId>(f));
 }
 
-bool add_tie_once(AgentGraph& g, AgentGraph::Vertex a, AgentGraph::Vertex b, TieType type,
-                  Quarter since) {
-  if (a == b || g.find_tie(a, b, type)) return false;
+bool can_add_tie(const AgentGraph& g, AgentGraph::Vertex a, AgentGraph::Vertex b, TieType type) {
+  return a != b && !g.find_tie(a, b, type);
+}
+
+void add_new_tie(AgentGraph& g, AgentGraph::Vertex a, AgentGraph::Vertex b, TieType type,
+                 Quarter since) {
   TieInfo tie;
   tie.type = type;
   tie.since = since;
   g.add_tie(a, b, tie);
+}
+
+bool add_tie_once(AgentGraph& g, AgentGraph::Vertex a, AgentGraph::Vertex b, TieType type,
+                  Quarter since) {
+  if (!can_add_tie(g, a, b, type)) return false;
+  add_new_tie(g, a, b, type, since);
   return true;
 }
 

@@ -108,6 +108,12 @@ void mark_active_vertices(const WorldState& st, std::vector<std::uint8_t>& activ
 /// whether it was added.
 bool add_tie_once(AgentGraph& g, AgentGraph::Vertex a, AgentGraph::Vertex b, TieType type,
                   Quarter since);
+/// add_tie_once in two steps, for a check made in a parallel loop (the
+/// graph only read) and an add in a serial commit: whether the two distinct
+/// vertices have no tie of `type` yet, and the add itself.
+bool can_add_tie(const AgentGraph& g, AgentGraph::Vertex a, AgentGraph::Vertex b, TieType type);
+void add_new_tie(AgentGraph& g, AgentGraph::Vertex a, AgentGraph::Vertex b, TieType type,
+                 Quarter since);
 
 /// Opens a technology transfer of this quarter's invention `k` to `firm`:
 /// tells the liability policy, counts it for the institution and keeps it
