@@ -271,7 +271,6 @@ void funds_table(TableSink& w, const WorldState& st, const Enums& e) {
 /// Live ties at the end. Endpoints are oriented so that the source has the
 /// lower agent-kind code (researcher < firm < incubator < fund).
 void network_tables(TableSink& w, const WorldState& st, const Enums& e) {
-  const auto& g = st.graph.graph();
   const std::size_t n = static_cast<std::size_t>(st.graph.tie_count());
   std::vector<TieType> type;
   std::vector<AgentKind> source_kind, target_kind;
@@ -279,13 +278,12 @@ void network_tables(TableSink& w, const WorldState& st, const Enums& e) {
   std::vector<std::int32_t> since, weight;
   std::vector<double> amount, stake;
   type.reserve(n);
-  auto [it, end] = boost::edges(g);
-  for (; it != end; ++it) {
-    VertexInfo a = g[boost::source(*it, g)];
-    VertexInfo b = g[boost::target(*it, g)];
+  st.graph.for_each_tie_in_order([&](AgentGraph::Vertex va, AgentGraph::Vertex vb,
+                                     const TieInfo& t) {
+    VertexInfo a = st.graph.vertex(va);
+    VertexInfo b = st.graph.vertex(vb);
     if (static_cast<int>(b.kind) < static_cast<int>(a.kind) || (b.kind == a.kind && b.id < a.id))
       std::swap(a, b);
-    const TieInfo& t = g[*it];
     type.push_back(t.type);
     source_kind.push_back(a.kind);
     source.push_back(a.id);
@@ -297,7 +295,7 @@ void network_tables(TableSink& w, const WorldState& st, const Enums& e) {
     stake.push_back(t.type == TieType::investment
                         ? t.units * st.firms.dilution_factor[static_cast<std::size_t>(a.id)]
                         : 0.0);
-  }
+  });
   TableBuilder t;
   t.enumeration("type", type, e.tie, "Tie type");
   t.enumeration("source_kind", source_kind, e.agent, "Agent kind of the source");

@@ -4,7 +4,6 @@
 #include <atomic>
 #include <bit>
 #include <stdexcept>
-#include <type_traits>
 #include <vector>
 
 #include "core/buffers.hpp"
@@ -12,136 +11,158 @@
 
 namespace incubsim {
 
-AgentGraph::AgentGraph(const AgentGraph& other)
-    : g_(other.g_), decaying_(other.decaying_), tied_(other.tied_), counts_(other.counts_) {
-  rebind_decaying();
-}
-
-AgentGraph& AgentGraph::operator=(const AgentGraph& other) {
-  if (this != &other) {
-    g_ = other.g_;
-    decaying_ = other.decaying_;
-    tied_ = other.tied_;
-    counts_ = other.counts_;
-    rebind_decaying();
-  }
-  return *this;
-}
-
-AgentGraph::AgentGraph(AgentGraph&& other) noexcept
-    : g_(std::move(other.g_)),
-      decaying_(std::move(other.decaying_)),
-      tied_(std::move(other.tied_)),
-      counts_(other.counts_) {
-  rebind_decaying();
-}
-
-AgentGraph& AgentGraph::operator=(AgentGraph&& other) noexcept {
-  if (this != &other) {
-    g_ = std::move(other.g_);
-    decaying_ = std::move(other.decaying_);
-    tied_ = std::move(other.tied_);
-    counts_ = other.counts_;
-    rebind_decaying();
-  }
-  return *this;
-}
-
-void AgentGraph::rebind_decaying() {
-  // Each decaying tie's edge property carries its slot; point the slots at
-  // this graph's edges (a copied graph has new ones).
-  auto [it, end] = boost::edges(g_);
-  for (; it != end; ++it) {
-    const std::int32_t slot = g_[*it].decay_slot;
-    if (slot >= 0) decaying_[static_cast<std::size_t>(slot)].edge = *it;
-  }
+void AgentGraph::reserve_vertices(std::size_t n) {
+  info_.reserve(n);
+  adjacency_.reserve(n);
+  advise_huge_pages(info_);
+  advise_huge_pages(adjacency_);
+  tied_.reserve(tied_words(n));
 }
 
 AgentGraph::Vertex AgentGraph::add_vertex(AgentRef agent, LineageKey key) {
-  const auto v = static_cast<Vertex>(boost::add_vertex(VertexInfo{agent.kind, agent.id, key}, g_));
+  const auto v = static_cast<Vertex>(info_.size());
+  info_.push_back(VertexInfo{agent.kind, agent.id, key});
+  adjacency_.emplace_back();
   size_tied();
   return v;
 }
 
+namespace {
+
+/// Faults in the pages that growing `v` by n elements will first touch,
+/// on all threads, when they are within its capacity.
+template <class T>
+void populate_growth(const std::vector<T>& v, std::size_t n) {
+  if (v.size() + n <= v.capacity())
+    populate_pages(reinterpret_cast<const char*>(v.data()) + v.size() * sizeof(T), n * sizeof(T));
+}
+
+}  // namespace
+
 AgentGraph::Vertex AgentGraph::add_vertices(std::size_t n) {
-  const auto first = static_cast<Vertex>(boost::num_vertices(g_));
-  auto& vertices = g_.m_vertices;
+  const auto first = static_cast<Vertex>(info_.size());
   // The new vertices are first touched here, serially: fault their pages in
   // on all threads first (a national quarter adds megabytes).
-  using Stored = std::remove_reference_t<decltype(vertices)>::value_type;
-  if (vertices.size() + n <= vertices.capacity())
-    populate_pages(
-        reinterpret_cast<const char*>(vertices.data()) + vertices.size() * sizeof(Stored),
-        n * sizeof(Stored));
-  // With vecS vertices, add_vertex appends a default vertex; so does this.
-  vertices.resize(vertices.size() + n);
+  populate_growth(info_, n);
+  populate_growth(adjacency_, n);
+  info_.resize(info_.size() + n);
+  adjacency_.resize(adjacency_.size() + n);
   size_tied();
   return first;
 }
 
-AgentGraph::Edge AgentGraph::add_tie(Vertex a, Vertex b, const TieInfo& info) {
-  ++counts_[static_cast<std::size_t>(info.type)];
-  const Edge e = boost::add_edge(a, b, info, g_).first;
+std::uint32_t AgentGraph::store_tie(Vertex a, Vertex b, const TieInfo& info) {
+  std::uint32_t id = free_;
+  if (id != kNoTie) {
+    free_ = record(id).next;
+  } else {
+    if (used_records_ == kNoTie) throw std::length_error("AgentGraph: more than 2^32 - 1 ties");
+    id = used_records_++;
+    if ((id >> kBlockBits) == blocks_.size()) blocks_.emplace_back(std::size_t{1} << kBlockBits);
+  }
+  TieRecord& r = record(id);
+  r.info = info;
+  r.a = a;
+  r.b = b;
+  r.prev = last_;
+  r.next = kNoTie;
+  (last_ == kNoTie ? first_ : record(last_).next) = id;
+  last_ = id;
+  adjacency_[a].push_back({b, id});
+  adjacency_[b].push_back({a, id});
   mark_tied(a);
   mark_tied(b);
-  g_[e].decay_slot = -1;
-  if (decays(info.type)) {
-    const LineageKey ka = g_[a].key;
-    const LineageKey kb = g_[b].key;
-    g_[e].decay_slot = static_cast<std::int32_t>(decaying_.size());
-    decaying_.push_back({e, hash_combine(std::min(ka, kb), std::max(ka, kb)), info.type});
-  }
-  return e;
+  ++live_ties_;
+  return id;
 }
 
-void AgentGraph::forget_decaying(Edge e) {
-  const std::int32_t slot = g_[e].decay_slot;
+void AgentGraph::free_record(std::uint32_t id) {
+  TieRecord& r = record(id);
+  (r.prev == kNoTie ? first_ : record(r.prev).next) = r.next;
+  (r.next == kNoTie ? last_ : record(r.next).prev) = r.prev;
+  r.prev = kNoTie;
+  r.next = free_;
+  free_ = id;
+  --live_ties_;
+}
+
+void AgentGraph::drop_incidence(Vertex v, std::uint32_t id) {
+  auto& list = adjacency_[v];
+  const auto it =
+      std::find_if(list.begin(), list.end(), [id](const Incidence& x) { return x.tie == id; });
+  if (it != list.end()) list.erase(it);
+}
+
+AgentGraph::Edge AgentGraph::add_tie(Vertex a, Vertex b, const TieInfo& info) {
+  ++counts_[static_cast<std::size_t>(info.type)];
+  const std::uint32_t id = store_tie(a, b, info);
+  TieInfo& stored = record(id).info;
+  stored.decay_slot = -1;
+  if (decays(info.type)) {
+    const LineageKey ka = info_[a].key;
+    const LineageKey kb = info_[b].key;
+    stored.decay_slot = static_cast<std::int32_t>(decaying_.size());
+    decaying_.push_back({Edge{id}, info.type, hash_combine(std::min(ka, kb), std::max(ka, kb))});
+  }
+  return Edge{id};
+}
+
+void AgentGraph::forget_decaying(std::uint32_t id) {
+  TieInfo& info = record(id).info;
+  const std::int32_t slot = info.decay_slot;
   if (slot < 0) return;
   const DecayingTie last = decaying_.back();
   decaying_[static_cast<std::size_t>(slot)] = last;
-  g_[last.edge].decay_slot = slot;
+  record(last.edge.id).info.decay_slot = slot;
   decaying_.pop_back();
-  g_[e].decay_slot = -1;
+  info.decay_slot = -1;
 }
 
 std::optional<AgentGraph::Edge> AgentGraph::find_tie(Vertex a, Vertex b, TieType type) const {
   // A tie is in both ends' lists: scan the shorter (a firm's, rather than
-  // its fund's or incubator's), and hand the edge back oriented a -> b.
-  const bool from_b = boost::out_degree(b, g_) < boost::out_degree(a, g_);
-  const Vertex from = from_b ? b : a;
+  // its fund's or incubator's).
+  const bool from_b = adjacency_[b].size() < adjacency_[a].size();
   const Vertex to = from_b ? a : b;
-  auto [it, end] = boost::out_edges(from, g_);
-  for (; it != end; ++it)
-    if (boost::target(*it, g_) == to && g_[*it].type == type) return Edge(a, b, it->get_property());
+  for (const Incidence& x : adjacency_[from_b ? b : a])
+    if (x.neighbour == to && record(x.tie).info.type == type) return Edge{x.tie};
   return std::nullopt;
 }
 
 void AgentGraph::remove_tie(Edge e) {
-  --counts_[static_cast<std::size_t>(g_[e].type)];
-  forget_decaying(e);
-  const auto a = static_cast<Vertex>(boost::source(e, g_));
-  const auto b = static_cast<Vertex>(boost::target(e, g_));
-  boost::remove_edge(e, g_);
+  const TieRecord& r = record(e.id);
+  const Vertex a = r.a;
+  const Vertex b = r.b;
+  --counts_[static_cast<std::size_t>(r.info.type)];
+  forget_decaying(e.id);
+  drop_incidence(a, e.id);
+  drop_incidence(b, e.id);
+  free_record(e.id);
   unmark_if_untied(a);
   unmark_if_untied(b);
 }
 
 void AgentGraph::clear_ties(Vertex v) {
-  cleared_neighbours_.clear();
-  auto [it, end] = boost::out_edges(v, g_);
-  for (; it != end; ++it) {
-    --counts_[static_cast<std::size_t>(g_[*it].type)];
-    forget_decaying(*it);
-    cleared_neighbours_.push_back(static_cast<Vertex>(boost::target(*it, g_)));
+  auto& list = adjacency_[v];
+  // A tie of v to itself is listed twice in v's list, one entry after the
+  // other (both are appended together, and removals keep the order).
+  const auto repeat = [&](std::size_t k) { return k > 0 && list[k - 1].tie == list[k].tie; };
+  for (std::size_t k = 0; k < list.size(); ++k) {
+    if (repeat(k)) continue;
+    --counts_[static_cast<std::size_t>(record(list[k].tie).info.type)];
+    forget_decaying(list[k].tie);
   }
-  boost::clear_vertex(v, g_);
-  unmark_if_untied(v);
-  for (const Vertex x : cleared_neighbours_) unmark_if_untied(x);
+  for (std::size_t k = 0; k < list.size(); ++k) {
+    if (repeat(k)) continue;
+    const Incidence x = list[k];
+    if (x.neighbour != v) drop_incidence(x.neighbour, x.tie);  // v's own list goes whole
+    free_record(x.tie);
+    unmark_if_untied(x.neighbour);
+  }
   // Ties are cleared when an agent leaves for good (a firm's exit, a
-  // retirement, a fund's closing): hand back its list's storage, which
-  // clear_vertex keeps. Millions of exited firms would otherwise each hold
-  // an empty buffer.
-  g_.out_edge_list(v).shrink_to_fit();
+  // retirement, a fund's closing): hand back its list's storage. Millions
+  // of exited firms would otherwise each hold an empty buffer.
+  std::vector<Incidence>().swap(list);
+  unmark_if_untied(v);
 }
 
 void AgentGraph::tied_vertices(std::vector<Vertex>& out) const {
@@ -164,8 +185,9 @@ void AgentGraph::count_decaying_ties(TieType type, std::vector<std::int32_t>& pe
     return [&, add](std::size_t i) {
       const auto& d = decaying_[i];
       if (d.type != type) return;
-      add(per_vertex[boost::source(d.edge, g_)]);
-      add(per_vertex[boost::target(d.edge, g_)]);
+      const TieRecord& r = record(d.edge.id);
+      add(per_vertex[r.a]);
+      add(per_vertex[r.b]);
     };
   };
   // Alone, plain increments: an atomic one costs several times as much.
@@ -197,14 +219,11 @@ void AgentGraph::archive(StateArchive& ar) {
   std::vector<LineageKey> decay_keys;
   std::vector<TieType> decay_types;
   if (!ar.loading()) {
-    vertices.reserve(vertex_count());
-    for (std::size_t v = 0; v < vertex_count(); ++v) vertices.push_back(g_[v]);
-    ties.reserve(boost::num_edges(g_));
-    auto [it, end] = boost::edges(g_);
-    for (; it != end; ++it) {
-      ties.push_back({static_cast<Vertex>(boost::source(*it, g_)),
-                      static_cast<Vertex>(boost::target(*it, g_)), g_[*it]});
-    }
+    vertices = info_;
+    ties.reserve(static_cast<std::size_t>(live_ties_));
+    for_each_tie_in_order([&](Vertex a, Vertex b, const TieInfo& info) {
+      ties.push_back({a, b, info});
+    });
     for (const auto& d : decaying_) {
       decay_keys.push_back(d.pair_key);
       decay_types.push_back(d.type);
@@ -218,24 +237,23 @@ void AgentGraph::archive(StateArchive& ar) {
   if (!ar.loading()) return;
 
   if (decay_keys.size() != decay_types.size()) ar.corrupt("decay_keys", "length differs");
-  g_ = Graph();
-  g_.m_vertices.reserve(vertices.size());
-  for (const VertexInfo& v : vertices) boost::add_vertex(v, g_);
-  tied_.clear();
+  const auto counts = counts_;
+  *this = AgentGraph();
+  counts_ = counts;
+  info_ = std::move(vertices);
+  adjacency_.resize(info_.size());
   size_tied();
   decaying_.assign(decay_keys.size(), DecayingTie{});
   std::vector<std::uint8_t> bound(decaying_.size(), 0);
   for (const SavedTie& t : ties) {
-    if (t.a >= vertices.size() || t.b >= vertices.size()) ar.corrupt("ties", "vertex out of range");
-    const Edge e = boost::add_edge(t.a, t.b, t.info, g_).first;
-    mark_tied(t.a);
-    mark_tied(t.b);
+    if (t.a >= info_.size() || t.b >= info_.size()) ar.corrupt("ties", "vertex out of range");
+    const Edge e{store_tie(t.a, t.b, t.info)};
     const std::int32_t slot = t.info.decay_slot;
     if (slot < 0) continue;
     const auto s = static_cast<std::size_t>(slot);
     if (s >= decaying_.size() || bound[s]) ar.corrupt("ties", "bad decay slot");
     bound[s] = 1;
-    decaying_[s] = {e, decay_keys[s], decay_types[s]};
+    decaying_[s] = {e, decay_types[s], decay_keys[s]};
   }
   for (const std::uint8_t b : bound)
     if (!b) ar.corrupt("decay_keys", "a decaying tie has no edge");

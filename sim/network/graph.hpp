@@ -1,16 +1,22 @@
 #pragma once
-// One typed, evolving graph over all agents (Boost.Graph adjacency list).
-// Vertices are never removed (their ids must stay stable), so an agent that
-// leaves the ecosystem (a dead or exited firm, a retired researcher, a
-// closed fund) keeps its vertex with no ties. Ties are added and removed only in
-// the sequential commit steps of phases, in agent-id order, so the order of
-// every adjacency list is the same for any thread count; phases read the
+// One typed, evolving graph over all agents. Vertices are never removed
+// (their ids must stay stable), so an agent that leaves the ecosystem (a
+// dead or exited firm, a retired researcher, a closed fund) keeps its
+// vertex with no ties. Ties are added and removed only in the sequential
+// commit steps of phases, in agent-id order, so the order of every
+// vertex's tie list is the same for any thread count; phases read the
 // graph concurrently without writing it.
+//
+// Storage: each tie is one record in blocks of records, reused through a
+// free list (no heap node per tie); each vertex lists its ties as
+// (neighbour, record) pairs in the order they were made. The records also
+// form a list in the order ties were made, which is the order the edge
+// table and checkpoints see.
 #include <array>
-#include <boost/graph/adjacency_list.hpp>
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/huge_pages.hpp"
@@ -59,26 +65,20 @@ struct TieInfo {
 
 class AgentGraph {
  public:
-  using Graph =
-      boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, VertexInfo, TieInfo>;
   using Vertex = std::uint32_t;
-  using Edge = Graph::edge_descriptor;
+  /// A handle on one tie; valid until that tie is removed.
+  struct Edge {
+    std::uint32_t id = 0;
+    friend bool operator==(Edge, Edge) = default;
+  };
 
   /// A decaying tie and the key of its decay draw: both endpoints' lineage
   /// keys, order-free.
   struct DecayingTie {
     Edge edge;
-    LineageKey pair_key;
-    TieType type;
+    TieType type = TieType::collaboration;
+    LineageKey pair_key = 0;
   };
-
-  AgentGraph() = default;
-  // Copies rebuild the decaying-tie list's edge handles for the new graph.
-  AgentGraph(const AgentGraph& other);
-  AgentGraph& operator=(const AgentGraph& other);
-  AgentGraph(AgentGraph&& other) noexcept;
-  AgentGraph& operator=(AgentGraph&& other) noexcept;
-  ~AgentGraph() = default;
 
   Vertex add_vertex(AgentRef agent, LineageKey key = 0);
   /// Appends n vertices without ties for set_vertex() to describe (bulk
@@ -87,17 +87,13 @@ class AgentGraph {
   /// Describes a vertex from add_vertices; distinct vertices may be set
   /// concurrently.
   void set_vertex(Vertex v, AgentRef agent, LineageKey key) {
-    g_[v] = VertexInfo{agent.kind, agent.id, key};
+    info_[v] = VertexInfo{agent.kind, agent.id, key};
   }
   /// Room for n vertices, so a run that grows to n agents never copies the
-  /// vertex array (untouched capacity costs address space, not memory).
-  void reserve_vertices(std::size_t n) {
-    g_.m_vertices.reserve(n);
-    advise_huge_pages(g_.m_vertices);
-    tied_.reserve(tied_words(n));
-  }
-  std::size_t vertex_count() const { return boost::num_vertices(g_); }
-  const VertexInfo& vertex(Vertex v) const { return g_[v]; }
+  /// vertex arrays (untouched capacity costs address space, not memory).
+  void reserve_vertices(std::size_t n);
+  std::size_t vertex_count() const { return info_.size(); }
+  const VertexInfo& vertex(Vertex v) const { return info_[v]; }
 
   /// Adds a tie; the caller makes sure an existing one is not duplicated.
   Edge add_tie(Vertex a, Vertex b, const TieInfo& info);
@@ -108,14 +104,18 @@ class AgentGraph {
   /// Removes every tie of v.
   void clear_ties(Vertex v);
 
-  TieInfo& tie(Edge e) { return g_[e]; }
-  const TieInfo& tie(Edge e) const { return g_[e]; }
+  TieInfo& tie(Edge e) { return record(e.id).info; }
+  const TieInfo& tie(Edge e) const { return record(e.id).info; }
+  /// The two vertices a tie joins, in the order add_tie was given them.
+  std::pair<Vertex, Vertex> endpoints(Edge e) const {
+    const TieRecord& r = record(e.id);
+    return {r.a, r.b};
+  }
 
   /// Calls f(neighbour vertex, tie info, edge) for each tie of v, in order.
   template <class F>
   void for_each_tie(Vertex v, F&& f) const {
-    auto [it, end] = boost::out_edges(v, g_);
-    for (; it != end; ++it) f(static_cast<Vertex>(boost::target(*it, g_)), g_[*it], *it);
+    for (const Incidence& x : adjacency_[v]) f(x.neighbour, record(x.tie).info, Edge{x.tie});
   }
   /// As above, only ties of one type.
   template <class F>
@@ -124,58 +124,100 @@ class AgentGraph {
       if (t.type == type) f(n, t, e);
     });
   }
-  std::size_t degree(Vertex v) const { return boost::out_degree(v, g_); }
+  /// Calls f(a, b, tie info) for every tie, in the order the ties were
+  /// made (a and b as add_tie was given them).
+  template <class F>
+  void for_each_tie_in_order(F&& f) const {
+    for (std::uint32_t id = first_; id != kNoTie; id = record(id).next) {
+      const TieRecord& r = record(id);
+      f(r.a, r.b, r.info);
+    }
+  }
+  std::size_t degree(Vertex v) const { return adjacency_[v].size(); }
 
   /// Cache hints for loops that walk many vertices' ties in a known order:
-  /// each vertex's record and its tie list are separate heap blocks, two
-  /// cache misses a vertex otherwise. Hint the record some vertices ahead,
-  /// then the ties of a vertex whose record was hinted earlier.
-  void prefetch_record(Vertex v) const { __builtin_prefetch(&g_.m_vertices[v]); }
-  void prefetch_ties(Vertex v) const { __builtin_prefetch(g_.m_vertices[v].m_out_edges.data()); }
+  /// each vertex's list header and its ties are separate blocks, two cache
+  /// misses a vertex otherwise. Hint the header some vertices ahead, then
+  /// the ties of a vertex whose header was hinted earlier.
+  void prefetch_record(Vertex v) const { __builtin_prefetch(&adjacency_[v]); }
+  void prefetch_ties(Vertex v) const { __builtin_prefetch(adjacency_[v].data()); }
 
   std::int64_t tie_count(TieType t) const { return counts_[static_cast<std::size_t>(t)]; }
-  std::int64_t tie_count() const { return static_cast<std::int64_t>(boost::num_edges(g_)); }
-
-  const Graph& graph() const { return g_; }
+  std::int64_t tie_count() const { return live_ties_; }
 
   /// Every alliance and collaboration, in no particular order. The decay
-  /// draws need only these, and walking them here is sequential, where the
-  /// whole edge list is one heap node per tie.
+  /// draws need only these, and walking them here is sequential.
   const std::vector<DecayingTie>& decaying_ties() const { return decaying_; }
 
   /// The vertices that have at least one tie, ascending, into `out`. Kept
   /// as a bit per vertex as ties come and go, so this reads an eighth of a
-  /// byte per vertex rather than each vertex's adjacency record (48 bytes;
-  /// 11 million of them at national size, every quarter).
+  /// byte per vertex rather than each vertex's tie list header (11 million
+  /// of them at national size, every quarter).
   void tied_vertices(std::vector<Vertex>& out) const;
 
   /// per_vertex[v] = number of v's ties of decaying type `type`, from the
   /// compact list (a phase that needs every agent's count would otherwise
-  /// walk every adjacency list). `type` must decay.
+  /// walk every tie list). `type` must decay.
   void count_decaying_ties(TieType type, std::vector<std::int32_t>& per_vertex) const;
 
   /// Saves or restores the whole graph (checkpoints). Ties are saved in the
-  /// graph's edge order and re-added in it, which rebuilds every vertex's
-  /// adjacency list in the same order, so a restored run walks ties exactly
-  /// as the original would have.
+  /// order they were made and re-added in it, which rebuilds every vertex's
+  /// tie list in the same order, so a restored run walks ties exactly as
+  /// the original would have.
   void archive(StateArchive& ar);
 
  private:
-  void forget_decaying(Edge e);
-  void rebind_decaying();
+  static constexpr std::uint32_t kNoTie = UINT32_MAX;
+  /// Records per block: blocks never move, so a record's address holds
+  /// while others are added, and growth copies no records.
+  static constexpr unsigned kBlockBits = 12;
+  static constexpr std::uint32_t kBlockMask = (std::uint32_t{1} << kBlockBits) - 1;
+
+  struct Incidence {
+    Vertex neighbour = 0;
+    std::uint32_t tie = 0;  // record id
+  };
+  struct TieRecord {
+    TieInfo info;
+    Vertex a = 0;
+    Vertex b = 0;
+    // In use: neighbours in the order ties were made. Free: next is the
+    // next free record.
+    std::uint32_t prev = kNoTie;
+    std::uint32_t next = kNoTie;
+  };
+
+  TieRecord& record(std::uint32_t id) { return blocks_[id >> kBlockBits][id & kBlockMask]; }
+  const TieRecord& record(std::uint32_t id) const {
+    return blocks_[id >> kBlockBits][id & kBlockMask];
+  }
+  /// Stores a tie (record, both tie lists, the order list, the tie bits);
+  /// counts and decay bookkeeping are the caller's.
+  std::uint32_t store_tie(Vertex a, Vertex b, const TieInfo& info);
+  /// Unlinks record `id` from the order list and frees it.
+  void free_record(std::uint32_t id);
+  /// Drops the first entry for record `id` from v's tie list.
+  void drop_incidence(Vertex v, std::uint32_t id);
+  void forget_decaying(std::uint32_t id);
   void mark_tied(Vertex v) { tied_[v / 64] |= std::uint64_t{1} << (v % 64); }
   /// Clears v's bit when its last tie has gone.
   void unmark_if_untied(Vertex v) {
-    if (boost::out_degree(v, g_) == 0) tied_[v / 64] &= ~(std::uint64_t{1} << (v % 64));
+    if (adjacency_[v].empty()) tied_[v / 64] &= ~(std::uint64_t{1} << (v % 64));
   }
   /// Sizes the tie bits to the vertices (new ones start clear).
-  void size_tied() { tied_.resize(tied_words(boost::num_vertices(g_)), 0); }
+  void size_tied() { tied_.resize(tied_words(info_.size()), 0); }
   static std::size_t tied_words(std::size_t vertices) { return (vertices + 63) / 64; }
 
-  Graph g_;
+  std::vector<VertexInfo> info_;
+  std::vector<std::vector<Incidence>> adjacency_;  // per vertex, in the order ties were made
+  std::vector<std::vector<TieRecord>> blocks_;     // each block 2^kBlockBits records
+  std::uint32_t used_records_ = 0;                 // records ever handed out (high-water mark)
+  std::uint32_t free_ = kNoTie;                    // first free record
+  std::uint32_t first_ = kNoTie;                   // oldest live tie
+  std::uint32_t last_ = kNoTie;                    // newest live tie
+  std::int64_t live_ties_ = 0;
   std::vector<DecayingTie> decaying_;
-  std::vector<std::uint64_t> tied_;         // bit v: vertex v has a tie
-  std::vector<Vertex> cleared_neighbours_;  // clear_ties's buffer
+  std::vector<std::uint64_t> tied_;  // bit v: vertex v has a tie
   std::array<std::int64_t, kTieTypeCount> counts_{};
 };
 

@@ -21,9 +21,9 @@ struct NetworkMeasures {
 /// A read-only snapshot of who is tied to whom, in compressed sparse rows
 /// over the vertices that have ties (rows in vertex order): each row's
 /// distinct neighbours (itself excluded), as row numbers, sorted. The
-/// measures read every neighbourhood many times; the adjacency list, built
-/// for cheap inserts and removals, is slow to walk (one heap node per tie),
-/// so it is walked once per measurement to build this. Most vertices of a
+/// measures read every neighbourhood many times; the graph, built for cheap
+/// inserts and removals, is slow to walk (each tie a record elsewhere in
+/// memory), so it is walked once per measurement to build this. Most vertices of a
 /// long run are agents that left, with no ties: they get no row, so the
 /// index and everything sized by it grow with the live network, not with
 /// every agent that ever existed.

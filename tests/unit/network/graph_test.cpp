@@ -6,6 +6,7 @@
 #include <boost/random/mersenne_twister.hpp>
 #include <optional>
 #include <stdexcept>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -45,8 +46,7 @@ TEST(AgentGraph, CountsTiesByTypeThroughAddRemoveAndClear) {
 std::vector<std::pair<AgentGraph::Vertex, AgentGraph::Vertex>> decaying_pairs(const AgentGraph& g) {
   std::vector<std::pair<AgentGraph::Vertex, AgentGraph::Vertex>> out;
   for (const auto& d : g.decaying_ties()) {
-    const auto a = static_cast<AgentGraph::Vertex>(boost::source(d.edge, g.graph()));
-    const auto b = static_cast<AgentGraph::Vertex>(boost::target(d.edge, g.graph()));
+    const auto [a, b] = g.endpoints(d.edge);
     out.emplace_back(std::min(a, b), std::max(a, b));
     EXPECT_TRUE(decays(d.type));
     EXPECT_EQ(g.tie(d.edge).type, d.type);
@@ -69,8 +69,8 @@ TEST(AgentGraph, KeepsTheDecayingTiesThroughAddRemoveClearAndCopy) {
   EXPECT_EQ(decaying_pairs(g), (P{{v[0], v[1]}, {v[1], v[2]}, {v[2], v[3]}, {v[3], v[4]}}));
   // The draw key is both endpoints' lineage keys, whichever end came first.
   for (const auto& d : g.decaying_ties()) {
-    const auto a = g.vertex(static_cast<AgentGraph::Vertex>(boost::source(d.edge, g.graph())));
-    const auto b = g.vertex(static_cast<AgentGraph::Vertex>(boost::target(d.edge, g.graph())));
+    const auto a = g.vertex(g.endpoints(d.edge).first);
+    const auto b = g.vertex(g.endpoints(d.edge).second);
     EXPECT_EQ(d.pair_key, hash_combine(std::min(a.key, b.key), std::max(a.key, b.key)));
   }
   g.remove_tie(*g.find_tie(v[0], v[1], TieType::collaboration));  // the first slot
@@ -138,6 +138,99 @@ TEST(AgentGraph, KnowsWhichVerticesHaveTiesThroughEveryChange) {
   const AgentGraph moved = std::move(g);
   moved.tied_vertices(tied);
   EXPECT_EQ(tied, vertices_with_ties(moved));
+}
+
+/// A plain model of the graph: ties as (a, b, since) in the order they
+/// were made, and each vertex's ties in order, as since values.
+struct ModelGraph {
+  struct Tie {
+    AgentGraph::Vertex a, b;
+    Quarter since;
+  };
+  std::vector<Tie> ties;
+  std::vector<std::vector<Quarter>> lists;
+
+  void add(AgentGraph::Vertex a, AgentGraph::Vertex b, Quarter since) {
+    ties.push_back({a, b, since});
+    lists[a].push_back(since);
+    lists[b].push_back(since);
+  }
+  void remove(Quarter since) {
+    const auto it =
+        std::find_if(ties.begin(), ties.end(), [&](const Tie& t) { return t.since == since; });
+    for (const auto v : {it->a, it->b}) {
+      auto& l = lists[v];
+      l.erase(std::find(l.begin(), l.end(), since));
+    }
+    ties.erase(it);
+  }
+};
+
+TEST(AgentGraph, KeepsTheOrderTiesWereMadeWhileReusingFreedStorage) {
+  // Many more ties made than live at once, so freed records are reused
+  // (across storage blocks); each tie is told apart by `since`. Every
+  // vertex's list and the whole-graph order must match the model's.
+  AgentGraph g;
+  ModelGraph m;
+  constexpr int kVertices = 300;
+  for (int i = 0; i < kVertices; ++i) g.add_vertex(firm_ref(i), static_cast<LineageKey>(i));
+  m.lists.resize(kVertices);
+  boost::random::mt19937_64 rng(7);
+  const auto pick = [&] { return static_cast<AgentGraph::Vertex>(rng() % kVertices); };
+  Quarter next = 0;
+  const auto check = [&](int step) {
+    std::vector<Quarter> order;
+    g.for_each_tie_in_order([&](AgentGraph::Vertex a, AgentGraph::Vertex b, const TieInfo& t) {
+      const auto& want = m.ties[order.size()];
+      EXPECT_EQ(std::make_pair(a, b), std::make_pair(want.a, want.b)) << "step " << step;
+      order.push_back(t.since);
+    });
+    ASSERT_EQ(order.size(), m.ties.size()) << "step " << step;
+    ASSERT_EQ(g.tie_count(), static_cast<std::int64_t>(m.ties.size()));
+    for (AgentGraph::Vertex v = 0; v < kVertices; ++v) {
+      std::vector<Quarter> list;
+      g.for_each_tie(v, [&](AgentGraph::Vertex, const TieInfo& t, AgentGraph::Edge) {
+        list.push_back(t.since);
+      });
+      ASSERT_EQ(list, m.lists[v]) << "vertex " << v << ", step " << step;
+    }
+  };
+  for (int step = 0; step < 30000; ++step) {
+    // Grow to about 5,000 live ties (past one block of records), then churn.
+    const bool add = m.ties.empty() || rng() % 100 < (step < 10000 ? 80u : 50u);
+    if (add) {
+      const auto a = pick();
+      auto b = pick();
+      if (rng() % 50 == 0) b = a;  // a tie to itself now and then
+      TieInfo info = tie(rng() % 2 ? TieType::alliance : TieType::licence);
+      info.since = next++;
+      g.add_tie(a, b, info);
+      m.add(a, b, info.since);
+    } else if (rng() % 20 == 0) {
+      const auto v = pick();
+      g.clear_ties(v);
+      while (!m.lists[v].empty()) m.remove(m.lists[v].front());
+    } else {
+      const auto& t = m.ties[rng() % m.ties.size()];
+      std::optional<AgentGraph::Edge> e;
+      g.for_each_tie(t.a, [&](AgentGraph::Vertex, const TieInfo& info, AgentGraph::Edge x) {
+        if (info.since == t.since) e = x;
+      });
+      ASSERT_TRUE(e);
+      EXPECT_EQ(g.endpoints(*e), std::make_pair(t.a, t.b));
+      g.remove_tie(*e);
+      m.remove(t.since);
+    }
+    if (step % 1000 == 999) check(step);
+  }
+  check(-1);
+  const AgentGraph copy = g;
+  std::vector<std::tuple<AgentGraph::Vertex, AgentGraph::Vertex, Quarter>> original, copied;
+  g.for_each_tie_in_order(
+      [&](auto a, auto b, const TieInfo& t) { original.emplace_back(a, b, t.since); });
+  copy.for_each_tie_in_order(
+      [&](auto a, auto b, const TieInfo& t) { copied.emplace_back(a, b, t.since); });
+  EXPECT_EQ(copied, original);
 }
 
 TEST(AgentGraph, CountsEachVertexsDecayingTiesOfOneTypeOnAnyThreadCount) {
