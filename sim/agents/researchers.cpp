@@ -3,24 +3,35 @@
 namespace incubsim {
 
 AgentId ResearcherStore::add(const NewResearcher& r) {
-  const auto id = static_cast<AgentId>(key.size());
-  key.push_back(r.key);
-  institution.push_back(r.institution);
-  sector.push_back(r.sector);
-  vertex.push_back(0);
-  productivity.push_back(r.productivity);
-  risk_aversion.push_back(r.risk_aversion);
-  career.push_back(Career::academic);
-  entered.push_back(r.entered);
-  left.push_back(-1);
-  inventions.push_back(0);
-  licences.push_back(0);
-  spinoffs.push_back(0);
-  failures.push_back(0);
-  liability.push_back(0.0);
-  host_firm.push_back(kNoAgent);
-  secondment_end.push_back(-1);
+  const AgentId id = grow(1);
+  set(id, r);
   return id;
+}
+
+AgentId ResearcherStore::grow(std::size_t n) {
+  const auto first = static_cast<AgentId>(size());
+  for_each_column([n](auto& column) { column.resize(column.size() + n); });
+  return first;
+}
+
+void ResearcherStore::set(AgentId id, const NewResearcher& r) {
+  const auto i = static_cast<std::size_t>(id);
+  key[i] = r.key;
+  institution[i] = r.institution;
+  sector[i] = r.sector;
+  vertex[i] = 0;
+  productivity[i] = r.productivity;
+  risk_aversion[i] = r.risk_aversion;
+  career[i] = Career::academic;
+  entered[i] = r.entered;
+  left[i] = -1;
+  inventions[i] = 0;
+  licences[i] = 0;
+  spinoffs[i] = 0;
+  failures[i] = 0;
+  liability[i] = 0.0;
+  host_firm[i] = kNoAgent;
+  secondment_end[i] = -1;
 }
 
 AgentId InstitutionStore::add(LineageKey k, InstitutionKind kd) {

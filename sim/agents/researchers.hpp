@@ -49,6 +49,11 @@ struct ResearcherStore {
 
   std::size_t size() const { return key.size(); }
   AgentId add(const NewResearcher& r);
+  /// Appends n rows for set() to fill (bulk births; distinct rows may be
+  /// set concurrently); returns the first id.
+  AgentId grow(std::size_t n);
+  /// Gives row id the values of a researcher just added.
+  void set(AgentId id, const NewResearcher& r);
   template <class F>
   void for_each_column(F&& f) {
     f(key), f(institution), f(sector), f(vertex), f(productivity), f(risk_aversion), f(career);

@@ -1,5 +1,7 @@
-// Setup: the initial population before quarter 0. Sequential (it runs once)
-// and keyed by each agent's lineage, so it is identical for any thread count.
+// Setup: the initial population before quarter 0. Every draw is keyed by an
+// agent's lineage, so it is identical for any thread count: agents whose
+// rows depend only on their own streams are drawn in parallel, and ties are
+// made in agent order.
 #include <algorithm>
 #include <cmath>
 
@@ -23,15 +25,24 @@ void make_institutions(WorldState& st, const PhaseContext& ctx) {
   }
 }
 
+/// Each researcher's row depends only on its own stream: made in parallel,
+/// with the ids and vertices one add_researcher call each would give.
 void make_researchers(WorldState& st, const PhaseContext& ctx) {
   const auto& sc = ctx.scenario();
-  for (int i = 0; i < sc.researchers.count; ++i) {
+  auto& R = st.researchers;
+  const auto n = static_cast<std::size_t>(sc.researchers.count);
+  const AgentId first = R.grow(n);
+  const AgentGraph::Vertex v0 = st.graph.add_vertices(n);
+  parallel_for_each_index(n, [&](std::size_t i) {
     const LineageKey key =
         lineage_key(AgentKind::researcher, kSetupQuarter, kRoot, static_cast<std::uint64_t>(i));
     Stream s = ctx.stream(AgentKind::researcher, key, Purpose::attributes);
-    NewResearcher r = draw_researcher(sc, s, key, kSetupQuarter, st.institutions.size());
-    add_researcher(st, r);
-  }
+    const auto id = first + static_cast<AgentId>(i);
+    R.set(id, draw_researcher(sc, s, key, kSetupQuarter, st.institutions.size()));
+    const auto r = static_cast<std::size_t>(id);
+    R.vertex[r] = v0 + static_cast<AgentGraph::Vertex>(i);
+    st.graph.set_vertex(R.vertex[r], researcher_ref(id), key);
+  });
 }
 
 /// Each researcher starts Poisson(collaborators_mean / 2) ties, so the mean
@@ -44,18 +55,33 @@ void make_collaborations(WorldState& st, const PhaseContext& ctx) {
   std::vector<std::vector<AgentId>> members(st.institutions.size());
   for (std::size_t i = 0; i < n; ++i)
     members[static_cast<std::size_t>(R.institution[i])].push_back(static_cast<AgentId>(i));
-  for (std::size_t i = 0; i < n; ++i) {
-    Stream s = ctx.stream(AgentKind::researcher, R.key[i], Purpose::tie_formation);
-    const int ties = s.poisson(sc.researchers.collaborators_mean / 2.0);
+  // Partners are drawn in parallel (each researcher's own stream: a count,
+  // then the partners), and the ties made in researcher order.
+  const double mean = sc.researchers.collaborators_mean / 2.0;
+  const auto stream = [&](std::size_t i) {
+    return ctx.stream(AgentKind::researcher, R.key[i], Purpose::tie_formation);
+  };
+  std::vector<std::int32_t> count(n);
+  parallel_for_each_index(n, [&](std::size_t i) { count[i] = stream(i).poisson(mean); });
+  std::vector<std::size_t> offset;
+  exclusive_scan_counts(count, offset);
+  std::vector<AgentId> partner(offset[n]);
+  parallel_for_each_index(n, [&](std::size_t i) {
+    Stream s = stream(i);
+    const int ties = s.poisson(mean);  // the same draw: repositions the stream
+    const auto& local = members[static_cast<std::size_t>(R.institution[i])];
     for (int t = 0; t < ties; ++t) {
-      const auto& local = members[static_cast<std::size_t>(R.institution[i])];
-      const AgentId j = s.bernoulli(sc.network.collaboration_locality) && local.size() > 1
-                            ? local[s.below(local.size())]
-                            : static_cast<AgentId>(s.below(n));
-      if (j == static_cast<AgentId>(i)) continue;
-      const auto vi = R.vertex[i];
-      const auto vj = R.vertex[static_cast<std::size_t>(j)];
-      add_tie_once(st.graph, vi, vj, TieType::collaboration, kSetupQuarter);
+      partner[offset[i] + static_cast<std::size_t>(t)] =
+          s.bernoulli(sc.network.collaboration_locality) && local.size() > 1
+              ? local[s.below(local.size())]
+              : static_cast<AgentId>(s.below(n));
+    }
+  });
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t k = offset[i]; k < offset[i + 1]; ++k) {
+      const auto j = static_cast<std::size_t>(partner[k]);
+      if (j == i) continue;
+      add_tie_once(st.graph, R.vertex[i], R.vertex[j], TieType::collaboration, kSetupQuarter);
     }
   }
 }
