@@ -40,4 +40,23 @@ void advise_huge_pages(const std::vector<T>& v) {
   advise_huge_pages(v.data(), v.capacity() * sizeof(T));
 }
 
+/// A range of memory, as an address and a length.
+struct PageSpan {
+  const void* data = nullptr;
+  std::size_t bytes = 0;
+};
+
+/// The memory that growing v by n elements will first touch, as far as its
+/// reserved capacity goes (empty past it: growing there reallocates).
+template <class T>
+PageSpan growth_span(const std::vector<T>& v, std::size_t n) {
+  const std::size_t room = v.capacity() - v.size();
+  return {reinterpret_cast<const char*>(v.data()) + v.size() * sizeof(T),
+          (n < room ? n : room) * sizeof(T)};
+}
+
+inline void populate_pages(PageSpan span) {
+  populate_pages(span.data, span.bytes);
+}
+
 }  // namespace incubsim

@@ -1,5 +1,7 @@
 #include "engine/simulation.hpp"
 
+#include <algorithm>
+#include <array>
 #include <utility>
 
 #include "checkpoint/world_archive.hpp"
@@ -101,13 +103,28 @@ void Simulation::finish_quarters() {
   join_measurement();
 }
 
-void Simulation::start_measurement() {
-  if (!state_.scratch.measures.awaiting_finish) return;
+void Simulation::start_background_work() {
+  // The graph's arrays for the vertices this quarter will add (as many as
+  // last quarter's, and a quarter more): their first touches are page
+  // faults, a few milliseconds per 2 MiB huge page in a VM, which the
+  // serial births would otherwise take one after the other. Faulting them
+  // in changes no values, so it may run while the graph changes.
+  const std::size_t vertices = state_.graph.vertex_count();
+  const std::size_t added = vertices - std::min(vertices, vertices_before_);
+  const bool first = vertices_before_ == 0;
+  vertices_before_ = vertices;
+  std::array<PageSpan, 2> ahead{};
+  if (executor_.threads() > 1 && !first) ahead = state_.graph.growth_spans(added + added / 4);
   // Prepared by the network phase (overlap_): finishing reads only the
   // scratch, which nothing else writes before the next network phase
   // joins it.
+  const bool measure = state_.scratch.measures.awaiting_finish;
+  if (!measure && ahead[0].bytes == 0 && ahead[1].bytes == 0) return;
   state_.scratch.measures.awaiting_finish = false;
-  measuring_.start([this] {
+  measurement_in_flight_ = measure;
+  background_.start([this, measure, ahead] {
+    for (const PageSpan& span : ahead) populate_pages(span);
+    if (!measure) return;
     const ScopedWallTime timer(times_.measures_alongside);
     measured_ = finish_measurement(state_.scratch.active_vertices, state_.scratch.measures);
   });
@@ -118,10 +135,9 @@ void Simulation::join_measurement() {
     // Not started yet (the run ends, or a checkpoint): finish it here.
     state_.scratch.measures.awaiting_finish = false;
     measured_ = finish_measurement(state_.scratch.active_vertices, state_.scratch.measures);
-  } else if (measuring_.running()) {
-    measuring_.wait();
   } else {
-    return;
+    if (background_.running()) background_.wait();
+    if (!std::exchange(measurement_in_flight_, false)) return;
   }
   state_.network = measured_;
   if (!waiting_.empty()) set_network_metrics(last_, measured_);  // last_ is the latest of them
@@ -148,10 +164,11 @@ bool Simulation::step_phase() {
     });
   }
   const Phase phase = kQuarterSchedule[phase_cursor_];
-  // The last quarter's measurement starts with this quarter's transfer
-  // phase, where the serial commit steps begin: the metrics, compaction
-  // and research before it are parallel and keep every thread busy.
-  if (phase == Phase::transfer) start_measurement();
+  // Background work (the last quarter's measurement, faulting in room for
+  // births) starts with this quarter's transfer phase, where the serial
+  // commit steps begin: the metrics, compaction and research before it
+  // are parallel and keep every thread busy.
+  if (phase == Phase::transfer) start_background_work();
   executor_.run([&] { run_phase(phase); });
   if (++phase_cursor_ < kQuarterSchedule.size()) return false;
   executor_.run([&] {
@@ -159,7 +176,7 @@ bool Simulation::step_phase() {
     const ScopedWallTime timer(times_.metrics);
     last_ = compute_metrics(state_);
   });
-  const bool measuring = measuring_.running() || state_.scratch.measures.awaiting_finish;
+  const bool measuring = measurement_in_flight_ || state_.scratch.measures.awaiting_finish;
   (measuring ? waiting_ : finished_).push_back(QuarterRow{next_, last_});
   phase_cursor_ = 0;
   ++next_;

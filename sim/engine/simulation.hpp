@@ -101,7 +101,7 @@ class Simulation {
 
  private:
   void run_phase(Phase phase);
-  void start_measurement();
+  void start_background_work();
   void join_measurement();
 
   Scenario scenario_;
@@ -115,11 +115,13 @@ class Simulation {
   MetricRow last_{};
   WallTimes times_;
   bool overlap_ = false;
-  std::vector<QuarterRow> finished_;  // complete rows not yet taken
-  std::vector<QuarterRow> waiting_;   // rows waiting for the measurement in flight
-  NetworkMeasures measured_;          // what the measurement in flight found
+  std::vector<QuarterRow> finished_;    // complete rows not yet taken
+  std::vector<QuarterRow> waiting_;     // rows waiting for the measurement in flight
+  NetworkMeasures measured_;            // what the measurement in flight found
+  bool measurement_in_flight_ = false;  // the background job is finishing one
+  std::size_t vertices_before_ = 0;     // graph vertices when the last job started
   // Last, so that it is destroyed (waiting for its work) first.
-  BackgroundJob measuring_{executor_};
+  BackgroundJob background_{executor_};
 };
 
 }  // namespace incubsim

@@ -27,24 +27,11 @@ AgentGraph::Vertex AgentGraph::add_vertex(AgentRef agent, LineageKey key) {
   return v;
 }
 
-namespace {
-
-/// Faults in the pages that growing `v` by n elements will first touch,
-/// on all threads, when they are within its capacity.
-template <class T>
-void populate_growth(const std::vector<T>& v, std::size_t n) {
-  if (v.size() + n <= v.capacity())
-    populate_pages(reinterpret_cast<const char*>(v.data()) + v.size() * sizeof(T), n * sizeof(T));
-}
-
-}  // namespace
-
 AgentGraph::Vertex AgentGraph::add_vertices(std::size_t n) {
   const auto first = static_cast<Vertex>(info_.size());
   // The new vertices are first touched here, serially: fault their pages in
   // on all threads first (a national quarter adds megabytes).
-  populate_growth(info_, n);
-  populate_growth(adjacency_, n);
+  for (const PageSpan& span : growth_spans(n)) populate_pages(span);
   info_.resize(info_.size() + n);
   adjacency_.resize(adjacency_.size() + n);
   size_tied();

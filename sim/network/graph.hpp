@@ -93,6 +93,12 @@ class AgentGraph {
   /// vertex arrays (untouched capacity costs address space, not memory).
   void reserve_vertices(std::size_t n);
   std::size_t vertex_count() const { return info_.size(); }
+  /// The memory n more vertices will first touch, within the reserved
+  /// room: populate_pages() on another thread faults it in ahead of the
+  /// serial step that adds them.
+  std::array<PageSpan, 2> growth_spans(std::size_t n) const {
+    return {growth_span(info_, n), growth_span(adjacency_, n)};
+  }
   const VertexInfo& vertex(Vertex v) const { return info_[v]; }
 
   /// Adds a tie; the caller makes sure an existing one is not duplicated.
