@@ -1,5 +1,6 @@
 #include "agents/firms.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 
@@ -88,14 +89,13 @@ AgentId FirmStore::grow(std::size_t n) {
 void FirmStore::compact() {
   // Rows are in id order and stay so: the kept ones move down in order.
   const std::size_t n = rows();
+  // Reading each row's status is a random access by id: in parallel.
   std::vector<std::uint8_t> keep(n);
-  std::size_t kept = 0;
-  std::size_t first_drop = n;
-  for (std::size_t r = 0; r < n; ++r) {
-    keep[r] = status[id_of_row_[r]] == FirmStatus::alive;
-    kept += keep[r];
-    if (!keep[r] && first_drop == n) first_drop = r;
-  }
+  parallel_for_each_index(
+      n, [&](std::size_t r) { keep[r] = status[id_of_row_[r]] == FirmStatus::alive ? 1 : 0; });
+  const auto kept = static_cast<std::size_t>(std::count(keep.begin(), keep.end(), 1));
+  const auto first_drop =
+      static_cast<std::size_t>(std::find(keep.begin(), keep.end(), 0) - keep.begin());
   const std::size_t dropped = n - kept;
   if (dropped == 0) return;
   if (static_cast<double>(dropped) < compaction_share_ * static_cast<double>(n)) return;

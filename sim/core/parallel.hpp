@@ -366,4 +366,53 @@ void parallel_select(std::size_t n, Keep&& keep, std::vector<T>& out) {
       1);
 }
 
+/// A stable counting sort, in parallel: for each i in [0, n) with
+/// group(i) < groups, value(i) goes to out, grouped by group(i) and in
+/// ascending i within a group; group g's values are out[offset[g] ..
+/// offset[g + 1]). Per-block counts for every group, a scan over groups and
+/// blocks, then each block fills its own slots. group(i) is called twice
+/// and value(i) once per i; neither may write shared state. The outputs
+/// keep their storage from call to call.
+template <class T, class Group, class Value>
+void parallel_group(std::size_t n, std::size_t groups, Group&& group, Value&& value,
+                    std::vector<T>& out, std::vector<std::size_t>& offset) {
+  constexpr std::size_t kBlock = std::size_t{1} << 14;
+  const std::size_t blocks = (n + kBlock - 1) / kBlock;
+  const auto block_end = [n](std::size_t b) { return std::min(n, (b + 1) * kBlock); };
+  // slot[b * groups + g]: block b's count in group g, then its first slot.
+  std::vector<std::size_t> slot(blocks * groups, 0);
+  parallel_for_each_index(
+      blocks,
+      [&](std::size_t b) {
+        std::size_t* count = slot.data() + b * groups;
+        for (std::size_t i = b * kBlock; i < block_end(b); ++i) {
+          const std::size_t g = group(i);
+          if (g < groups) ++count[g];
+        }
+      },
+      1);
+  offset.resize(groups + 1);
+  std::size_t total = 0;
+  for (std::size_t g = 0; g < groups; ++g) {
+    offset[g] = total;
+    for (std::size_t b = 0; b < blocks; ++b) {
+      const std::size_t c = slot[b * groups + g];
+      slot[b * groups + g] = total;
+      total += c;
+    }
+  }
+  offset[groups] = total;
+  out.resize(total);
+  parallel_for_each_index(
+      blocks,
+      [&](std::size_t b) {
+        std::size_t* next = slot.data() + b * groups;
+        for (std::size_t i = b * kBlock; i < block_end(b); ++i) {
+          const std::size_t g = group(i);
+          if (g < groups) out[next[g]++] = value(i);
+        }
+      },
+      1);
+}
+
 }  // namespace incubsim

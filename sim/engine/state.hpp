@@ -80,6 +80,9 @@ struct Scratch {
   std::vector<AgentId> application_targets;           // admission: per alive firm and slot
   std::vector<double> application_signals;            // admission: the same slots
   std::vector<Application> applications;              // admission: grouped by incubator
+  std::vector<std::size_t> group_offset;              // where each group starts (admission:
+                                                      // applications; transfer: grouped_firms)
+  std::vector<AgentId> grouped_firms;                 // transfer: alive firms by sector
   std::vector<std::size_t> positions;                 // selected positions in alive_firms
                                                       // (within a phase, or refreshing it)
   std::vector<AgentId> partners;                      // network: proposed partner per agent

@@ -93,17 +93,19 @@ void run_admission(WorldState& st, const PhaseContext& ctx) {
     }
   });
 
-  // Group applications by incubator (counting sort keeps firm order).
-  std::vector<std::size_t> count(I.size() + 1, 0);
-  for (const AgentId t : target)
-    if (t != kNoAgent) ++count[static_cast<std::size_t>(t) + 1];
-  std::partial_sum(count.begin(), count.end(), count.begin());
+  // Group applications by incubator (a stable counting sort keeps firm
+  // order); count[i] is where incubator i's start.
   auto& apps = st.scratch.applications;
-  resize_reusing(apps, count.back());  // the fill writes every slot
-  std::vector<std::size_t> fill(count.begin(), count.end() - 1);
-  for (std::size_t k = 0; k < target.size(); ++k)
-    if (target[k] != kNoAgent)
-      apps[fill[static_cast<std::size_t>(target[k])]++] = {alive[k / per], signal[k]};
+  auto& count = st.scratch.group_offset;
+  parallel_group(
+      target.size(), I.size(),
+      [&](std::size_t k) {
+        return target[k] == kNoAgent ? I.size() : static_cast<std::size_t>(target[k]);
+      },
+      [&](std::size_t k) {
+        return Application{alive[k / per], signal[k]};
+      },
+      apps, count);
   st.flows.applications += static_cast<std::int64_t>(apps.size());
 
   std::vector<std::size_t> order(I.size());

@@ -69,26 +69,17 @@ void form_collaborations(WorldState& st, const PhaseContext& ctx) {
   // local partner draws: a counting sort into reused buffers.
   auto& offset = st.scratch.member_offset;
   auto& members = st.scratch.members;
-  assign_reusing(offset, st.institutions.size() + 1, std::size_t{0});
-  std::size_t academic_count = 0;
-  for (std::size_t r = 0; r < n; ++r) {
-    if (R.career[r] != Career::academic) continue;
-    ++offset[static_cast<std::size_t>(R.institution[r]) + 1];
-    ++academic_count;
-  }
-  if (academic_count < 2) return;
-  for (std::size_t i = 1; i < offset.size(); ++i) offset[i] += offset[i - 1];
-  resize_reusing(members, academic_count);  // the fill writes every slot
   auto& academics = st.scratch.academics;
-  academics.clear();
-  for (std::size_t r = 0; r < n; ++r) {
-    if (R.career[r] != Career::academic) continue;
-    members[offset[static_cast<std::size_t>(R.institution[r])]++] = static_cast<AgentId>(r);
-    academics.push_back(static_cast<AgentId>(r));
-  }
-  // The fill moved each offset to its institution's end: shift back.
-  for (std::size_t i = offset.size() - 1; i > 0; --i) offset[i] = offset[i - 1];
-  offset[0] = 0;
+  const std::size_t institutions = st.institutions.size();
+  const auto academic = [&](std::size_t r) { return R.career[r] == Career::academic; };
+  parallel_group(
+      n, institutions,
+      [&](std::size_t r) {
+        return academic(r) ? static_cast<std::size_t>(R.institution[r]) : institutions;
+      },
+      [](std::size_t r) { return static_cast<AgentId>(r); }, members, offset);
+  if (members.size() < 2) return;
+  parallel_select(n, academic, academics);
   auto& partner = st.scratch.partners;
   resize_reusing(partner, n);  // each slot written below
   parallel_for_each_index(n, [&](std::size_t r) {

@@ -117,11 +117,22 @@ void commit_licence(WorldState& st, const PhaseContext& ctx, std::size_t k) {
 }  // namespace
 
 void run_transfer(WorldState& st, const PhaseContext& ctx) {
+  // Alive firms by sector, ascending within each (a stable counting sort).
+  const auto& alive = st.scratch.alive_firms;
+  auto& grouped = st.scratch.grouped_firms;
+  auto& offset = st.scratch.group_offset;
+  const auto sector_count = static_cast<std::size_t>(ctx.scenario().sector_count());
+  parallel_group(
+      alive.size(), sector_count,
+      [&](std::size_t a) {
+        return std::size_t{st.firms.sector[static_cast<std::size_t>(alive[a])]};
+      },
+      [&](std::size_t a) { return alive[a]; }, grouped, offset);
   auto& sectors = st.scratch.firms_by_sector;
-  sectors.resize(static_cast<std::size_t>(ctx.scenario().sector_count()));
-  for (auto& v : sectors) v.clear();
-  for (const AgentId f : st.scratch.alive_firms)
-    sectors[st.firms.sector[static_cast<std::size_t>(f)]].push_back(f);
+  sectors.resize(sector_count);
+  for (std::size_t g = 0; g < sector_count; ++g)
+    sectors[g].assign(grouped.begin() + static_cast<std::ptrdiff_t>(offset[g]),
+                      grouped.begin() + static_cast<std::ptrdiff_t>(offset[g + 1]));
 
   auto& inv = st.inventions;
   parallel_for_each_index(

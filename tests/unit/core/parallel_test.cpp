@@ -197,6 +197,54 @@ TEST(ExclusiveScan, OffsetsArePrefixSums) {
   EXPECT_EQ(offsets, (std::vector<std::size_t>{0, 3, 3, 5, 10}));
 }
 
+TEST(ParallelSelect, KeepsTheSelectedIndicesInOrderForAnyThreadCount) {
+  // Past one block (2^14 indices) so that blocks fill their own slices.
+  constexpr std::size_t n = 70000;
+  const auto keep = [](std::size_t i) { return (i * 2654435761u) % 7 < 3; };
+  std::vector<std::size_t> expected;
+  for (std::size_t i = 0; i < n; ++i)
+    if (keep(i)) expected.push_back(i);
+  for (const int threads : {1, 2, 3}) {
+    std::vector<std::size_t> out(5, 99);  // stale content must go
+    Executor(threads).run([&] { parallel_select(n, keep, out); });
+    EXPECT_EQ(out, expected) << threads << " threads";
+  }
+}
+
+TEST(ParallelGroup, IsAStableCountingSortForAnyThreadCount) {
+  // Several blocks, groups of very different sizes (one empty), and
+  // indices left out (group == groups).
+  constexpr std::size_t n = 50000;
+  constexpr std::size_t groups = 9;
+  const auto group = [](std::size_t i) {
+    const std::size_t h = (i * 2654435761u) >> 7;
+    if (h % 13 == 0) return groups;  // left out
+    const std::size_t g = h % 100 < 60 ? 0 : h % groups;
+    return g == 4 ? std::size_t{5} : g;  // group 4 stays empty
+  };
+  const auto value = [](std::size_t i) { return static_cast<int>(i) * 3; };
+  std::vector<int> expected;
+  std::vector<std::size_t> expected_offset{0};
+  for (std::size_t g = 0; g < groups; ++g) {
+    for (std::size_t i = 0; i < n; ++i)
+      if (group(i) == g) expected.push_back(value(i));
+    expected_offset.push_back(expected.size());
+  }
+  ASSERT_EQ(expected_offset[5], expected_offset[4]);
+  for (const int threads : {1, 2, 3}) {
+    std::vector<int> out(7, -1);
+    std::vector<std::size_t> offset(2, 42);
+    Executor(threads).run([&] { parallel_group(n, groups, group, value, out, offset); });
+    EXPECT_EQ(out, expected) << threads << " threads";
+    EXPECT_EQ(offset, expected_offset) << threads << " threads";
+  }
+  std::vector<int> out(3, 1);
+  std::vector<std::size_t> offset;
+  parallel_group(0, groups, group, value, out, offset);
+  EXPECT_TRUE(out.empty());
+  EXPECT_EQ(offset, std::vector<std::size_t>(groups + 1, 0));
+}
+
 TEST(Executor, MoreThreadsThanCoresStillRuns) {
   Executor ex(16);
   EXPECT_EQ(ex.threads(), 16);
