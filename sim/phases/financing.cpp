@@ -8,9 +8,11 @@
 // rounds close sequentially in firm order, so capital, ties and events are
 // committed identically for any thread count.
 #include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_sort.h>
 
 #include <algorithm>
 #include <cmath>
+#include <span>
 
 #include "core/parallel.hpp"
 #include "phases/phases.hpp"
@@ -43,11 +45,13 @@ double expected_net_burn(const Scenario& sc, const FirmStore& F, std::size_t f) 
 
 /// Seeking firms, bucketed by (round, sector) for open search.
 struct DealPool {
-  std::vector<AgentId> seeking;
-  std::vector<std::vector<AgentId>> buckets;  // index round * sectors + sector
+  std::vector<AgentId> seeking;     // ascending
+  std::vector<AgentId> pooled;      // seeking firms by bucket, ascending in each
+  std::vector<std::size_t> offset;  // bucket round * sectors + sector starts here
   std::size_t sectors = 0;
-  const std::vector<AgentId>& bucket(int round, std::size_t sector) const {
-    return buckets[static_cast<std::size_t>(round) * sectors + sector];
+  std::span<const AgentId> bucket(int round, std::size_t sector) const {
+    const std::size_t b = static_cast<std::size_t>(round) * sectors + sector;
+    return {pooled.data() + offset[b], offset[b + 1] - offset[b]};
   }
 };
 
@@ -68,17 +72,23 @@ void find_seekers(WorldState& st, const PhaseContext& ctx, DealPool& pool) {
     F.seeking[f] = 1;
     F.ask[f] = ask;
   });
+  // The seekers and their buckets, found in parallel (random reads by id).
   pool.sectors = static_cast<std::size_t>(sc.sector_count());
-  pool.buckets.resize(pool.sectors * kRoundCount);
-  for (auto& b : pool.buckets) b.clear();
-  pool.seeking.clear();
-  for (const AgentId id : alive) {
-    const auto f = static_cast<std::size_t>(id);
-    if (!F.seeking[f]) continue;
-    pool.seeking.push_back(id);
-    pool.buckets[static_cast<std::size_t>(next_round(F.last_round[f])) * pool.sectors + F.sector[f]]
-        .push_back(id);
-  }
+  const std::size_t buckets = pool.sectors * kRoundCount;
+  const auto seeking = [&](std::size_t a) { return F.seeking[static_cast<std::size_t>(alive[a])]; };
+  parallel_group(
+      alive.size(), buckets,
+      [&](std::size_t a) {
+        const auto f = static_cast<std::size_t>(alive[a]);
+        return seeking(a) ? static_cast<std::size_t>(next_round(F.last_round[f])) * pool.sectors +
+                                F.sector[f]
+                          : buckets;
+      },
+      [&](std::size_t a) { return alive[a]; }, pool.pooled, pool.offset);
+  parallel_select(alive.size(), seeking, pool.seeking);  // positions in alive, then ids
+  parallel_for_each_index(pool.seeking.size(), [&](std::size_t k) {
+    pool.seeking[k] = alive[static_cast<std::size_t>(pool.seeking[k])];
+  });
   st.flows.rounds_sought += static_cast<std::int64_t>(pool.seeking.size());
 }
 
@@ -178,16 +188,16 @@ class FundScreening {
   /// Uniform draws over the pooled buckets this fund may invest in.
   void open_search() {
     const auto& Fu = st_.funds;
-    std::vector<const std::vector<AgentId>*> eligible;
+    std::vector<std::span<const AgentId>> eligible;
     std::size_t total = 0;
     for (int r = 0; r < kRoundCount; ++r) {
       if (!Fu.invests_in(static_cast<AgentId>(g_), r)) continue;
       for (std::size_t sec = 0; sec < pool_.sectors; ++sec) {
         if (Fu.sector[g_] != kAllSectors && static_cast<std::size_t>(Fu.sector[g_]) != sec)
           continue;
-        const auto& b = pool_.bucket(r, sec);
+        const auto b = pool_.bucket(r, sec);
         if (b.empty()) continue;
-        eligible.push_back(&b);
+        eligible.push_back(b);
         total += b.size();
       }
     }
@@ -195,12 +205,12 @@ class FundScreening {
     Stream s = ctx_.stream(AgentKind::fund, Fu.key[g_], Purpose::deal_flow);
     for (int attempt = 0; budget_ > 0 && attempt < 2 * budget_ + 4; ++attempt) {
       std::size_t u = s.below(total);
-      for (const auto* b : eligible) {
-        if (u < b->size()) {
-          consider(static_cast<std::size_t>((*b)[u]), false);
+      for (const auto b : eligible) {
+        if (u < b.size()) {
+          consider(static_cast<std::size_t>(b[u]), false);
           break;
         }
-        u -= b->size();
+        u -= b.size();
       }
     }
   }
@@ -344,7 +354,9 @@ void close_rounds(WorldState& st, const PhaseContext& ctx, const DealPool& pool)
       8);
   std::vector<Offer> offers;
   for (auto& v : local) offers.insert(offers.end(), v.begin(), v.end());
-  std::sort(offers.begin(), offers.end(), [](const Offer& a, const Offer& b) {
+  // A total order (a fund makes a firm one offer at most), so any sort,
+  // and any order the threads' lists were joined in, gives the same list.
+  tbb::parallel_sort(offers.begin(), offers.end(), [](const Offer& a, const Offer& b) {
     if (a.firm != b.firm) return a.firm < b.firm;
     if (a.signal != b.signal) return a.signal > b.signal;
     return a.fund < b.fund;

@@ -68,6 +68,13 @@ void fund_lifecycle(WorldState& st, const PhaseContext& ctx) {
   const auto& fp = ctx.scenario().funds;
   auto& Fu = st.funds;
   const std::size_t existing = Fu.size();  // successors opened now start next quarter
+  // Each fund's holdings, valued in parallel: walking its investments reads
+  // only its own ties and the firms' columns, which liquidating another
+  // fund below leaves alone.
+  std::vector<double> holdings(existing, 0.0);
+  parallel_for_each_index(existing, [&](std::size_t g) {
+    if (Fu.status[g] != FundStatus::closed) holdings[g] = holdings_value(st, g);
+  });
   for (std::size_t g = 0; g < existing; ++g) {
     if (Fu.status[g] == FundStatus::closed) continue;
     const Quarter age = ctx.quarter() - Fu.vintage[g];
@@ -78,7 +85,7 @@ void fund_lifecycle(WorldState& st, const PhaseContext& ctx) {
       Fu.reserve[g] = std::min(Fu.reserve[g], Fu.uninvested[g]);
       st.flows.fees += fee;
     }
-    Fu.nav[g] = holdings_value(st, g);
+    Fu.nav[g] = holdings[g];
     if (Fu.status[g] == FundStatus::investing && age >= fp.investment_period) {
       Fu.status[g] = FundStatus::harvesting;
       if (Fu.invested[g] > 0 && Fu.tvpi(static_cast<AgentId>(g)) >= fp.successor_tvpi)
