@@ -15,6 +15,7 @@
 #include "core/errors.hpp"
 #include "core/huge_pages.hpp"
 #include "core/ids.hpp"
+#include "core/parallel.hpp"
 #include "core/random.hpp"
 #include "core/schedule.hpp"
 #include "core/state_archive.hpp"
@@ -239,8 +240,9 @@ class FirmStore : public FirmColumns, private detail::FirmLayout {
   void set_compaction_share(double share) { compaction_share_ = share; }
 
   /// Calls sink(id, value) for every firm ever created, from its row or
-  /// the spill (in no particular order); throws Error if the column's
-  /// values for exited firms were dropped.
+  /// the spill, in no particular order and concurrently (on the calling
+  /// TBB arena's threads): sink must only write what belongs to `id`.
+  /// Throws Error if the column's values for exited firms were dropped.
   template <class T, class Sink>
   void for_each_value(const FirmColumn<T>& column, Sink&& sink) const;
   /// A row column's values for every firm ever created, in id order.
@@ -279,7 +281,8 @@ std::ptrdiff_t FirmStore::spill_column(const FirmColumn<T>& column) const {
 template <class T, class Sink>
 void FirmStore::for_each_value(const FirmColumn<T>& column, Sink&& sink) const {
   const auto& values = column.rows();
-  for (std::size_t r = 0; r < id_of_row_.size(); ++r) sink(id_of_row_[r], values[r]);
+  parallel_for_each_index(id_of_row_.size(),
+                          [&](std::size_t r) { sink(id_of_row_[r], values[r]); });
   if (spill_.empty() && !dropped_some_) return;
   const std::ptrdiff_t c = spill_column(column);
   if (c < 0 || dropped_some_) {
@@ -288,14 +291,17 @@ void FirmStore::for_each_value(const FirmColumn<T>& column, Sink&& sink) const {
         "kept (only the final table's columns are, and none with simulation.record_agents = "
         "false)");
   }
-  std::vector<T> block_values;
-  for (std::size_t b = 0; b < spill_.blocks().size(); ++b) {
-    const FirmSpill::Block& block = spill_.blocks()[b];
-    block_values.resize(block.count);
-    spill_.read(b, static_cast<std::size_t>(c), block_values.data());
-    for (std::size_t k = 0; k < block.count; ++k)
-      sink(spill_.ids()[block.first + k], block_values[k]);
-  }
+  // One block per task: each reads its values back (pread) and hands them on.
+  parallel_for_each_index(
+      spill_.blocks().size(),
+      [&](std::size_t b) {
+        const FirmSpill::Block& block = spill_.blocks()[b];
+        std::vector<T> block_values(block.count);
+        spill_.read(b, static_cast<std::size_t>(c), block_values.data());
+        for (std::size_t k = 0; k < block.count; ++k)
+          sink(spill_.ids()[block.first + k], block_values[k]);
+      },
+      1);
 }
 
 std::string_view to_string(Stage s);

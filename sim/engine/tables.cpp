@@ -66,7 +66,7 @@ class TableBuilder {
         }
       };
       if constexpr (std::is_same_v<Column, std::vector<T>>) {
-        for (std::size_t id = 0; id < n; ++id) store(id, column[id]);
+        parallel_for_each_index(n, [&](std::size_t id) { store(id, column[id]); });
       } else {
         firms.for_each_value(column, store);
       }

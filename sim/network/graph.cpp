@@ -55,8 +55,15 @@ std::uint32_t AgentGraph::store_tie(Vertex a, Vertex b, const TieInfo& info) {
   r.next = kNoTie;
   (last_ == kNoTie ? first_ : record(last_).next) = id;
   last_ = id;
-  adjacency_[a].push_back({b, id});
-  adjacency_[b].push_back({a, id});
+  // A first tie makes room for three: malloc's smallest block holds that
+  // many anyway, and most agents stop at a few ties, so this spares the
+  // reallocations from one to two to four.
+  const auto push = [](std::vector<Incidence>& list, Incidence x) {
+    if (list.capacity() == 0) list.reserve(3);
+    list.push_back(x);
+  };
+  push(adjacency_[a], {b, id});
+  push(adjacency_[b], {a, id});
   mark_tied(a);
   mark_tied(b);
   ++live_ties_;

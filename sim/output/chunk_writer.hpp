@@ -62,6 +62,9 @@ class ChunkWriter {
   /// Raw bytes below which a flush compresses in the calling thread.
   static constexpr std::size_t kParallelBytes = std::size_t{128} << 10;
 
+  /// The executor given at construction (nullptr if none).
+  Executor* executor() const { return executor_; }
+
   /// Chunks stored with H5Dwrite_chunk so far (for tests).
   std::size_t chunks_written() const { return chunks_written_; }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/errors.hpp"
+#include "core/parallel.hpp"
 
 namespace incubsim::output {
 
@@ -78,7 +79,12 @@ void write_table_columns(hid_t group, const TableView& table, std::size_t rows, 
     if (column.load) {
       // The previous built column's buffer may be reused by this load.
       writer.flush();
-      data = column.load();
+      // A load may gather in parallel: on the writer's threads, as many as
+      // the run was given.
+      if (Executor* executor = writer.executor())
+        data = executor->run([&] { return column.load(); });
+      else
+        data = column.load();
       const std::size_t size = std::visit([](const auto& span) { return span.size(); }, data);
       if (size != rows || data.index() != column.data.index()) {
         throw Error("column '" + column.name + "' was built with " + std::to_string(size) +

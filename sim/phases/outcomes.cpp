@@ -156,9 +156,10 @@ void run_outcomes(WorldState& st, const PhaseContext& ctx) {
   const auto& alive = st.scratch.alive_firms;
   auto& fate = st.scratch.flags;
   auto& value = st.scratch.values;
-  assign_reusing(fate, alive.size(), std::uint8_t{survive});
-  assign_reusing(value, alive.size(), 0.0);
+  resize_reusing(fate, alive.size());  // both written for every firm below
+  resize_reusing(value, alive.size());
   parallel_for_each_index(alive.size(), [&](std::size_t a) {
+    value[a] = 0.0;
     fate[a] = decide(st, ctx, static_cast<std::size_t>(alive[a]), value[a]);
   });
   // The exits, found in parallel, are committed in id order.
