@@ -70,19 +70,8 @@ AgentId FirmStore::grow(std::size_t n) {
     row_of_.push_back(first_row + static_cast<std::uint32_t>(k));
     id_of_row_.push_back(static_cast<std::uint32_t>(first) + static_cast<std::uint32_t>(k));
   }
-  // A quarter's births at national size zero tens of megabytes of new rows
-  // (first touches of fresh pages): then each column grows in its own task.
-  constexpr std::size_t kParallelRows = 4096;
-  if (n < kParallelRows) {
-    for_each_column([n](auto& column) { column.resize(column.size() + n); });
-    return first;
-  }
-  std::vector<std::function<void()>> grow_column;
-  for_each_column([&grow_column, n](auto& column) {
-    grow_column.emplace_back([&column, n] { column.resize(column.size() + n); });
-  });
-  parallel_for_each_index(
-      grow_column.size(), [&](std::size_t c) { grow_column[c](); }, 1);
+  // A quarter's births at national size zero tens of megabytes of new rows.
+  grow_columns(*this, n);
   return first;
 }
 

@@ -1,5 +1,7 @@
 #include "agents/researchers.hpp"
 
+#include "core/parallel.hpp"
+
 namespace incubsim {
 
 AgentId ResearcherStore::add(const NewResearcher& r) {
@@ -10,7 +12,7 @@ AgentId ResearcherStore::add(const NewResearcher& r) {
 
 AgentId ResearcherStore::grow(std::size_t n) {
   const auto first = static_cast<AgentId>(size());
-  for_each_column([n](auto& column) { column.resize(column.size() + n); });
+  grow_columns(*this, n);  // setup adds every initial researcher at once
   return first;
 }
 

@@ -16,6 +16,7 @@
 #include <atomic>
 #include <cstddef>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <numeric>
@@ -413,6 +414,25 @@ void parallel_group(std::size_t n, std::size_t groups, Group&& group, Value&& va
         }
       },
       1);
+}
+
+/// Grows every column of a column store (store.for_each_column(f) calls f
+/// on each column, which has size() and resize()) by n default values. A
+/// large growth first touches megabytes of new pages, each a page fault:
+/// then each column grows in its own task, so the threads share them.
+template <class Store>
+void grow_columns(Store& store, std::size_t n) {
+  constexpr std::size_t kParallelRows = 4096;
+  if (n < kParallelRows) {
+    store.for_each_column([n](auto& column) { column.resize(column.size() + n); });
+    return;
+  }
+  std::vector<std::function<void()>> grow_column;
+  store.for_each_column([&grow_column, n](auto& column) {
+    grow_column.emplace_back([&column, n] { column.resize(column.size() + n); });
+  });
+  parallel_for_each_index(
+      grow_column.size(), [&](std::size_t c) { grow_column[c](); }, 1);
 }
 
 }  // namespace incubsim

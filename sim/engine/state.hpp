@@ -71,6 +71,7 @@ struct Application {
 /// loops do not allocate once capacities have grown.
 struct Scratch {
   std::vector<AgentId> alive_firms;                   // ascending ids
+  std::vector<AgentId> alive_next;                    // refresh_alive_firms's second buffer
   std::vector<std::vector<AgentId>> firms_by_sector;  // alive firms
   std::vector<std::uint8_t> flags;                    // per-firm decision flags
   std::vector<double> values;                         // per-firm decision values

@@ -148,10 +148,14 @@ void refresh_alive_firms(WorldState& st) {
         return F.status[static_cast<std::size_t>(alive[a])] == FirmStatus::alive;
       },
       kept);
-  for (std::size_t k = 0; k < kept.size(); ++k) alive[k] = alive[kept[k]];  // kept[k] >= k
-  alive.resize(kept.size());
+  // The kept ids go to a second buffer in parallel, which then takes the
+  // list's place.
+  auto& next = st.scratch.alive_next;
+  resize_reusing(next, kept.size());
+  parallel_for_each_index(kept.size(), [&](std::size_t k) { next[k] = alive[kept[k]]; });
   for (std::size_t f = newcomers; f < F.size(); ++f)
-    if (F.status[f] == FirmStatus::alive) alive.push_back(static_cast<AgentId>(f));
+    if (F.status[f] == FirmStatus::alive) next.push_back(static_cast<AgentId>(f));
+  alive.swap(next);
 }
 
 bool can_add_tie(const AgentGraph& g, AgentGraph::Vertex a, AgentGraph::Vertex b, TieType type) {
