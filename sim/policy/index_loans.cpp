@@ -11,9 +11,12 @@
 // it had left, an acquired or listed firm repays in full from the exit.
 // Loans keep running (and their subsidies keep being paid) after
 // end_quarter until they are settled. See docs/policies.md.
+#include <tbb/parallel_sort.h>
+
 #include <algorithm>
 #include <cmath>
 
+#include "core/parallel.hpp"
 #include "phases/context.hpp"
 #include "phases/population.hpp"
 #include "policy/instruments.hpp"
@@ -50,19 +53,32 @@ class IndexLoans final : public Instrument {
 
   void after_financing(WorldState& st, const PhaseContext& ctx) override {
     auto& F = st.firms;
-    candidates_.clear();
-    for (const AgentId id : st.scratch.alive_firms) {
-      const auto f = static_cast<std::size_t>(id);
-      if (!F.seeking[f] || F.loan_balance[f] > 0.0) continue;
-      ++applicants_;
-      const double s = score(F, f);
-      if (s >= p_.min_score) candidates_.push_back(Candidate{s, id});
-    }
-    eligible_ = static_cast<std::int64_t>(candidates_.size());
-    // Best score first, ties by id: the credit line goes to the best rated.
-    std::sort(candidates_.begin(), candidates_.end(), [](const Candidate& a, const Candidate& b) {
-      return a.score > b.score || (a.score == b.score && a.id < b.id);
+    // Applicants and their scores depend only on each firm's own columns:
+    // found and scored in parallel.
+    const auto& alive = st.scratch.alive_firms;
+    parallel_select(
+        alive.size(),
+        [&](std::size_t a) {
+          const auto f = static_cast<std::size_t>(alive[a]);
+          return F.seeking[f] && !(F.loan_balance[f] > 0.0);
+        },
+        positions_);
+    applicants_ += static_cast<std::int64_t>(positions_.size());
+    scores_.resize(positions_.size());
+    parallel_for_each_index(positions_.size(), [&](std::size_t k) {
+      scores_[k] = score(F, static_cast<std::size_t>(alive[positions_[k]]));
     });
+    candidates_.clear();
+    for (std::size_t k = 0; k < positions_.size(); ++k)
+      if (scores_[k] >= p_.min_score)
+        candidates_.push_back(Candidate{scores_[k], alive[positions_[k]]});
+    eligible_ = static_cast<std::int64_t>(candidates_.size());
+    // Best score first, ties by id: the credit line goes to the best rated
+    // (a total order, so a parallel sort gives the same list).
+    tbb::parallel_sort(candidates_.begin(), candidates_.end(),
+                       [](const Candidate& a, const Candidate& b) {
+                         return a.score > b.score || (a.score == b.score && a.id < b.id);
+                       });
     const std::size_t before = borrowers_.size();
     for (const Candidate& c : candidates_) {
       const auto f = static_cast<std::size_t>(c.id);
@@ -221,8 +237,10 @@ class IndexLoans final : public Instrument {
   }
 
   const IndexLoansPolicy& p_;
-  std::vector<Candidate> candidates_;  // reused every quarter
-  std::vector<Borrower> borrowers_;    // loans outstanding, by firm id
+  std::vector<Candidate> candidates_;   // reused every quarter
+  std::vector<std::size_t> positions_;  // applicants' positions in the alive list (scratch)
+  std::vector<double> scores_;          // their scores (scratch)
+  std::vector<Borrower> borrowers_;     // loans outstanding, by firm id
   double outstanding_ = 0.0;
   double bank_losses_ = 0.0;
   std::int64_t applicants_ = 0, eligible_ = 0, issued_ = 0, defaults_ = 0;

@@ -9,6 +9,7 @@
 // docs/policies.md.
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 
 #include "core/parallel.hpp"
@@ -57,13 +58,20 @@ class ProjectGrants final : public Instrument {
       r.applied = 1;
       r.score = F.quality[f] + s.normal(0.0, p_.review_noise);
     });
+    // The applicants, found in parallel, are listed (and their quality
+    // summed) in id order.
+    parallel_select(
+        alive.size(), [&](std::size_t a) { return review_[a].applied != 0; }, positions_);
+    eligible_ += deterministic_reduce(
+        alive.size(), std::int64_t{0},
+        [&](std::size_t a) {
+          return std::int64_t{F.rd_spend[static_cast<std::size_t>(alive[a])] > 0.0 ? 1 : 0};
+        },
+        std::plus<>());
     applicants_.clear();
-    for (std::size_t a = 0; a < alive.size(); ++a) {
-      const auto f = static_cast<std::size_t>(alive[a]);
-      if (F.rd_spend[f] > 0.0) ++eligible_;
-      if (!review_[a].applied) continue;
+    for (const std::size_t a : positions_) {
       applicants_.push_back(Applicant{review_[a].score, alive[a]});
-      applicant_quality_ += F.quality[f];
+      applicant_quality_ += F.quality[static_cast<std::size_t>(alive[a])];
     }
     applications_ = static_cast<std::int64_t>(applicants_.size());
 
@@ -153,8 +161,9 @@ class ProjectGrants final : public Instrument {
   };
 
   const ProjectGrantsPolicy& p_;
-  std::vector<Review> review_;         // per alive firm, reused every year
-  std::vector<Applicant> applicants_;  // reused every year
+  std::vector<Review> review_;          // per alive firm, reused every year
+  std::vector<Applicant> applicants_;   // reused every year
+  std::vector<std::size_t> positions_;  // applicants' positions in the alive list (scratch)
   std::int64_t eligible_ = 0, applications_ = 0, grants_ = 0, unfunded_ = 0;
   double awarded_ = 0.0, applicant_quality_ = 0.0, winner_quality_ = 0.0;
 };

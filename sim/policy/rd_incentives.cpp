@@ -7,7 +7,9 @@
 // revenue band raise their R&D intensity to it, to qualify at the next
 // review. See docs/policies.md.
 #include <algorithm>
+#include <utility>
 
+#include "core/parallel.hpp"
 #include "phases/context.hpp"
 #include "phases/population.hpp"
 #include "policy/instruments.hpp"
@@ -94,23 +96,39 @@ class RdIncentives final : public Instrument {
   }
 
  private:
+  /// Firm f's claim this quarter as (rate reduction, super deduction); a
+  /// firm that is not certified or makes no profit claims nothing.
+  std::pair<double, double> claim_parts(const FirmStore& F, std::size_t f) const {
+    if (!F.tech_sme[f] && !F.high_tech[f]) return {0.0, 0.0};
+    const double profit = gross_margin_ * F.revenue[f] - F.costs[f];
+    if (profit <= 0.0) return {0.0, 0.0};
+    const bool hte = F.high_tech[f];
+    const double rate_gap = std::max(0.0, p_.corporate_tax_rate - p_.high_tech_tax_rate);
+    const double rate_part = hte ? rate_gap * profit : 0.0;
+    const double rate = hte ? p_.high_tech_tax_rate : p_.corporate_tax_rate;
+    return {rate_part, rate * std::min(p_.super_deduction * F.rd_spend[f], profit)};
+  }
+
   /// Tax forgone on this quarter's profit of every certified firm, in id
-  /// order until the year's budget runs out.
+  /// order until the year's budget runs out. Who claims depends only on each
+  /// firm's own columns, so the claimants are found in parallel; the budget
+  /// then pays them in id order.
   void tax_benefits(WorldState& st) {
     auto& F = st.firms;
-    const double rate_gap = std::max(0.0, p_.corporate_tax_rate - p_.high_tech_tax_rate);
+    const auto& alive = st.scratch.alive_firms;
+    const auto claims = [&](std::size_t f) {
+      const auto [rate_part, deduction_part] = claim_parts(F, f);
+      return !(rate_part + deduction_part <= 0.0);
+    };
+    parallel_select(
+        alive.size(), [&](std::size_t a) { return claims(static_cast<std::size_t>(alive[a])); },
+        positions_);
     benefited_.clear();
-    for (const AgentId id : st.scratch.alive_firms) {
+    for (const std::size_t a : positions_) {
+      const AgentId id = alive[a];
       const auto f = static_cast<std::size_t>(id);
-      if (!F.tech_sme[f] && !F.high_tech[f]) continue;
-      const double profit = gross_margin_ * F.revenue[f] - F.costs[f];
-      if (profit <= 0.0) continue;
-      const bool hte = F.high_tech[f];
-      const double rate_part = hte ? rate_gap * profit : 0.0;
-      const double rate = hte ? p_.high_tech_tax_rate : p_.corporate_tax_rate;
-      const double deduction_part = rate * std::min(p_.super_deduction * F.rd_spend[f], profit);
+      const auto [rate_part, deduction_part] = claim_parts(F, f);
       const double claim = rate_part + deduction_part;
-      if (claim <= 0.0) continue;
       claimed_ += claim;
       rate_part_ += rate_part;
       deduction_part_ += deduction_part;
@@ -160,20 +178,28 @@ class RdIncentives final : public Instrument {
   void threshold_response(WorldState& st) {
     if (p_.threshold_response <= 0.0 || firms_.high_tech_rd_intensity.empty()) return;
     auto& F = st.firms;
+    const auto& alive = st.scratch.alive_firms;
     const auto& bands = firms_.high_tech_rd_intensity;
-    for (const AgentId id : st.scratch.alive_firms) {
-      const auto f = static_cast<std::size_t>(id);
-      if (!F.selling[f] || F.high_tech[f]) continue;
-      const std::size_t band =
-          std::min<std::size_t>(high_tech_band(annual_revenue(F, f)), bands.size() - 1);
-      const double threshold = bands[band];
-      if (F.rd_intensity[f] >= threshold || F.rd_intensity[f] < threshold - p_.threshold_response)
-        continue;
+    const auto threshold = [&](std::size_t f) {
+      return bands[std::min<std::size_t>(high_tech_band(annual_revenue(F, f)), bands.size() - 1)];
+    };
+    // Each firm decides on its own columns: found in parallel.
+    parallel_select(
+        alive.size(),
+        [&](std::size_t a) {
+          const auto f = static_cast<std::size_t>(alive[a]);
+          if (!F.selling[f] || F.high_tech[f]) return false;
+          const double t = threshold(f);
+          return !(F.rd_intensity[f] >= t || F.rd_intensity[f] < t - p_.threshold_response);
+        },
+        positions_);
+    for (const std::size_t a : positions_) {
+      const auto f = static_cast<std::size_t>(alive[a]);
       // A hair above the threshold, so that R&D / revenue measured next
       // year (rounded twice) is not a last bit below it.
-      F.rd_intensity[f] = threshold * (1.0 + 1e-12);
-      ++raised_;
+      F.rd_intensity[f] = threshold(f) * (1.0 + 1e-12);
     }
+    raised_ += static_cast<std::int64_t>(positions_.size());
   }
 
   const RdIncentivesPolicy& p_;
@@ -181,6 +207,7 @@ class RdIncentives final : public Instrument {
   double gross_margin_;
   std::vector<AgentId> benefited_;        // this quarter, ascending
   std::vector<AgentId> newly_certified_;  // this year end
+  std::vector<std::size_t> positions_;    // selected positions in the alive list (scratch)
   std::int64_t awards_ = 0, benefiting_ = 0, raised_ = 0;
   double claimed_ = 0.0, rate_part_ = 0.0, deduction_part_ = 0.0, paid_ = 0.0, award_amount_ = 0.0;
 };
