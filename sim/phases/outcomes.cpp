@@ -72,7 +72,8 @@ void commit(WorldState& st, const PhaseContext& ctx, std::size_t f, std::uint8_t
             double value) {
   auto& F = st.firms;
   const auto id = static_cast<AgentId>(f);
-  end_tenancy(st, ctx, id, fate != die);
+  // settle_investors clears every tie of the firm, the tenancy included.
+  end_tenancy(st, ctx, id, fate != die, /*remove_tie=*/false);
   F.exit_quarter[f] = ctx.quarter();
   F.seeking[f] = 0;
   if (fate == die) {

@@ -109,15 +109,18 @@ AgentId add_firm(WorldState& st, const NewFirm& f) {
   return add_agent(st, st.firms, f, AgentKind::firm);
 }
 
-void end_tenancy(WorldState& st, const PhaseContext& ctx, AgentId firm, bool graduated) {
+void end_tenancy(WorldState& st, const PhaseContext& ctx, AgentId firm, bool graduated,
+                 bool remove_tie) {
   auto& F = st.firms;
   auto& I = st.incubators;
   const auto f = static_cast<std::size_t>(firm);
   const AgentId inc = F.incubator[f];
   if (inc == kNoAgent) return;
   const auto i = static_cast<std::size_t>(inc);
-  if (auto e = st.graph.find_tie(F.vertex[f], I.vertex[i], TieType::tenancy))
-    st.graph.remove_tie(*e);
+  if (remove_tie) {
+    if (auto e = st.graph.find_tie(F.vertex[f], I.vertex[i], TieType::tenancy))
+      st.graph.remove_tie(*e);
+  }
   --I.tenants[i];
   F.incubator[f] = kNoAgent;
   if (graduated) {

@@ -89,8 +89,11 @@ AgentId add_firms(WorldState& st, std::size_t n, Fill&& fill) {
 std::uint8_t round_mask(const std::vector<std::string>& names);
 
 /// Ends a firm's tenancy (graduation, leaving or exit) and updates the
-/// incubator's counters; emits the matching event.
-void end_tenancy(WorldState& st, const PhaseContext& ctx, AgentId firm, bool graduated);
+/// incubator's counters; emits the matching event. With remove_tie false
+/// the tenancy tie stays for the caller to remove (an exit clears all the
+/// firm's ties at once, which spares finding this one).
+void end_tenancy(WorldState& st, const PhaseContext& ctx, AgentId firm, bool graduated,
+                 bool remove_tie = true);
 
 /// Reserves firm columns and graph vertices for every agent the run is
 /// likely to create (after the funds exist), so growth copies nothing.
