@@ -1,10 +1,15 @@
 #include "output/chunk_writer.hpp"
 
+#include <tbb/task_group.h>
+
 #include <algorithm>
+#include <atomic>
 #include <cstring>
+#include <exception>
 #include <limits>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "core/parallel.hpp"
 #include "output/chunk_codec.hpp"
@@ -138,32 +143,85 @@ void ChunkWriter::flush() {
   // threads costs more than compressing them here.
   if (executor_ != nullptr && executor_->threads() > 1 && jobs_.size() > 1 &&
       queued_bytes_ >= kParallelBytes) {
-    // Contiguous blocks of jobs, each with an encoder of its own; a few
-    // blocks per thread even out chunks that cost more than others.
-    const std::size_t blocks =
-        std::min(jobs_.size(), static_cast<std::size_t>(executor_->threads()) * 4);
-    if (encoders_.size() < blocks) encoders_.resize(blocks);
-    executor_->run([&] {
-      parallel_for_each_index(
-          blocks,
-          [&](std::size_t b) {
-            const std::size_t end = (b + 1) * jobs_.size() / blocks;
-            for (std::size_t i = b * jobs_.size() / blocks; i < end; ++i) encode(encoders_[b], i);
-          },
-          1);
-    });
-  } else {
-    if (encoders_.empty()) encoders_.resize(1);
-    for (std::size_t i = 0; i < jobs_.size(); ++i) encode(encoders_[0], i);
+    executor_->run([&] { encode_and_store_pipelined(encode); });
+    return;
   }
-  for (Job& job : jobs_) {
-    // Filter mask 0: both filters were applied, as HDF5 itself would; or
-    // kUnfilteredMask for bytes that looked random.
-    if (H5Dwrite_chunk(job.dataset, H5P_DEFAULT, job.filter_mask, &job.offset, job.encoded.size(),
-                       job.encoded.data()) < 0) {
-      fail(job.dataset, "cannot write the compressed chunk at row " + std::to_string(job.offset));
+  if (encoders_.empty()) encoders_.resize(1);
+  for (std::size_t i = 0; i < jobs_.size(); ++i) encode(encoders_[0], i);
+  for (std::size_t i = 0; i < jobs_.size(); ++i) store(i);
+}
+
+void ChunkWriter::store(std::size_t i) {
+  Job& job = jobs_[i];
+  // Filter mask 0: both filters were applied, as HDF5 itself would; or
+  // kUnfilteredMask for bytes that looked random.
+  if (H5Dwrite_chunk(job.dataset, H5P_DEFAULT, job.filter_mask, &job.offset, job.encoded.size(),
+                     job.encoded.data()) < 0) {
+    fail(job.dataset, "cannot write the compressed chunk at row " + std::to_string(job.offset));
+  }
+  ++chunks_written_;
+}
+
+template <class Encode>
+void ChunkWriter::encode_and_store_pipelined(const Encode& encode) {
+  // The other threads compress chunks in queue order, each claiming the
+  // next; this thread stores them in that order as they come ready (the
+  // writes are serial: HDF5, and the file's one inode lock), compressing
+  // a chunk itself whenever the next one to store is not ready. Storing
+  // then overlaps compressing instead of following it. Each chunk's bytes
+  // do not depend on which encoder made them.
+  const std::size_t n = jobs_.size();
+  const auto threads = static_cast<std::size_t>(executor_->threads());
+  if (encoders_.size() < threads) encoders_.resize(threads);
+  std::vector<std::atomic<int>> state(n);  // kPending, kEncoded or kFailed
+  std::vector<std::exception_ptr> error(n);
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> stop{false};
+  constexpr int kPending = 0, kEncoded = 1, kFailed = 2;
+  // Claims and compresses the next chunk; false when none is left.
+  const auto encode_next = [&](ChunkEncoder& encoder) {
+    const std::size_t i = next.fetch_add(1, std::memory_order_relaxed);
+    if (i >= n) return false;
+    int outcome = kEncoded;
+    try {
+      encode(encoder, i);
+    } catch (...) {
+      error[i] = std::current_exception();
+      outcome = kFailed;
     }
-    ++chunks_written_;
+    state[i].store(outcome, std::memory_order_release);
+    state[i].notify_all();
+    return true;
+  };
+  detail::TaskHandoff handoff;
+  tbb::task_group helpers;
+  handoff.before_tasks();
+  for (std::size_t h = 1; h < threads; ++h) {
+    helpers.run([&, h] {
+      handoff.task_begins();
+      while (!stop.load(std::memory_order_relaxed) && encode_next(encoders_[h])) {
+      }
+      handoff.task_ends();
+    });
+  }
+  // Whatever happens below, the helpers stop and are waited for before the
+  // jobs they read go away.
+  struct Join {
+    tbb::task_group& helpers;
+    std::atomic<bool>& stop;
+    detail::TaskHandoff& handoff;
+    ~Join() {
+      stop.store(true, std::memory_order_relaxed);
+      helpers.wait();
+      handoff.after_tasks();
+    }
+  } join{helpers, stop, handoff};
+  for (std::size_t i = 0; i < n; ++i) {
+    while (state[i].load(std::memory_order_acquire) == kPending) {
+      if (!encode_next(encoders_[0])) state[i].wait(kPending, std::memory_order_acquire);
+    }
+    if (state[i].load(std::memory_order_acquire) == kFailed) std::rethrow_exception(error[i]);
+    store(i);
   }
 }
 

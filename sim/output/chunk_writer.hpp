@@ -82,9 +82,14 @@ class ChunkWriter {
   };
 
   bool queued_for(hid_t dataset) const;
+  /// Stores job i's compressed chunk.
+  void store(std::size_t i);
+  /// flush() on the executor's threads (see the .cpp).
+  template <class Encode>
+  void encode_and_store_pipelined(const Encode& encode);
 
   Executor* executor_;
-  std::vector<ChunkEncoder> encoders_;  // one per block of jobs a flush encodes
+  std::vector<ChunkEncoder> encoders_;  // one per thread of a flush
   std::vector<Job> jobs_;
   std::size_t queued_bytes_ = 0;
   std::size_t chunks_written_ = 0;
