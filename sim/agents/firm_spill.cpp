@@ -77,20 +77,17 @@ void FirmSpill::set_columns(std::vector<std::size_t> element_sizes) {
 }
 
 std::size_t FirmSpill::add_block(std::span<const std::uint32_t> ids) {
-  if (!file_) {
-    file_ = std::make_shared<SpillFile>(
-        directory_.empty() ? std::filesystem::temp_directory_path().string() : directory_);
+  if (files_.empty()) {
+    const std::string directory =
+        directory_.empty() ? std::filesystem::temp_directory_path().string() : directory_;
+    for (std::size_t k = 0; k < kFiles; ++k)
+      files_.push_back(std::make_shared<SpillFile>(directory));
   }
   Block block;
   block.first = ids_.size();
   block.count = ids.size();
-  std::uint64_t bytes = 0;
-  for (const std::size_t size : sizes_) bytes += size * ids.size();
-  std::uint64_t at = file_->reserve(bytes);
-  for (const std::size_t size : sizes_) {
-    block.offset.push_back(at);
-    at += size * ids.size();
-  }
+  for (std::size_t c = 0; c < sizes_.size(); ++c)
+    block.offset.push_back(file_of(c).reserve(sizes_[c] * ids.size()));
   ids_.insert(ids_.end(), ids.begin(), ids.end());
   blocks_.push_back(std::move(block));
   return blocks_.size() - 1;
@@ -98,12 +95,12 @@ std::size_t FirmSpill::add_block(std::span<const std::uint32_t> ids) {
 
 void FirmSpill::write(std::size_t block, std::size_t column, const void* values) {
   const Block& b = blocks_.at(block);
-  file_->write(b.offset.at(column), values, b.count * sizes_[column]);
+  file_of(column).write(b.offset.at(column), values, b.count * sizes_[column]);
 }
 
 void FirmSpill::read(std::size_t block, std::size_t column, void* values) const {
   const Block& b = blocks_.at(block);
-  file_->read(b.offset.at(column), values, b.count * sizes_[column]);
+  file_of(column).read(b.offset.at(column), values, b.count * sizes_[column]);
 }
 
 void FirmSpill::archive(StateArchive& ar) {
@@ -113,7 +110,7 @@ void FirmSpill::archive(StateArchive& ar) {
   if (ar.loading()) {
     ids_.clear();
     blocks_.clear();
-    file_.reset();  // a restored spill starts a file of its own
+    files_.clear();  // a restored spill starts files of its own
   }
   std::vector<std::uint32_t> ids;
   std::vector<std::uint8_t> bytes;

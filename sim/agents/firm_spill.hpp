@@ -1,6 +1,6 @@
 #pragma once
 // Values of firms that have exited, moved out of the firm store's row
-// columns (FirmStore::compact) into an unlinked temporary file until the
+// columns (FirmStore::compact) into unlinked temporary files until the
 // final table reads them back. At national size they are over a gigabyte
 // that no phase reads again; in a file they leave the process's memory (the
 // kernel's page cache holds them while it has room).
@@ -45,8 +45,8 @@ class SpillFile {
 
 /// The firms moved out of the row columns, in the order they left, and each
 /// kept column's values for them: one block per compaction, holding the
-/// values of every kept column for the block's firms one column after
-/// another. Copies share the file and append to it independently.
+/// values of every kept column for the block's firms, each column's in one
+/// of a few files. Copies share the files and append to them independently.
 class FirmSpill {
  public:
   struct Block {
@@ -84,7 +84,14 @@ class FirmSpill {
  private:
   std::vector<std::size_t> sizes_;
   std::string directory_;
-  std::shared_ptr<SpillFile> file_;  // created at the first block
+  /// Kept columns go to kFiles files in turn: compaction writes columns
+  /// concurrently, and writes to one file queue on its inode lock (at
+  /// national size two threads spent a sixth of the compaction spinning
+  /// on it).
+  static constexpr std::size_t kFiles = 8;
+  SpillFile& file_of(std::size_t column) const { return *files_[column % kFiles]; }
+
+  std::vector<std::shared_ptr<SpillFile>> files_;  // created at the first block
   std::vector<std::uint32_t> ids_;
   std::vector<Block> blocks_;
 };
