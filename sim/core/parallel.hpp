@@ -174,7 +174,6 @@ class BackgroundJob {
   template <class F>
   void start(F&& f) {
     if (running_) throw std::logic_error("BackgroundJob::start while a job is running");
-    handoff_.before_tasks();
     auto task = [this, work = std::forward<F>(f)] {
       handoff_.task_begins();
       try {
@@ -188,13 +187,17 @@ class BackgroundJob {
     if (executor_.threads() == 1) {
       // Nothing to overlap with (and an enqueued task would get a thread
       // of its own even in a one-thread arena).
+      handoff_.before_tasks();
       executor_.run(task);
       return;
     }
     // The arena's shared queue, not this thread's own pool: from there this
     // thread would take the task itself at its next wait, in the middle of
-    // its own work.
-    executor_.enqueue(group_.defer(std::move(task)));
+    // its own work. Released once the task holds its copy of f, which the
+    // thread that runs it reads.
+    auto handle = group_.defer(std::move(task));
+    handoff_.before_tasks();
+    executor_.enqueue(std::move(handle));
   }
 
   /// Returns when the work has finished (helping with it), rethrowing its
