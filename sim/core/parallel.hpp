@@ -340,36 +340,6 @@ void exclusive_scan_counts(const std::vector<Count>& counts, std::vector<std::si
     offsets[i + 1] = offsets[i] + static_cast<std::size_t>(counts[i]);
 }
 
-/// out = every i in [0, n) with keep(i), ascending, found in parallel:
-/// per-block counts, a scan, then each block fills its own slice. keep(i)
-/// is called twice per i and must not write shared state.
-template <class T, class Keep>
-void parallel_select(std::size_t n, Keep&& keep, std::vector<T>& out) {
-  constexpr std::size_t kBlock = std::size_t{1} << 14;
-  const std::size_t blocks = (n + kBlock - 1) / kBlock;
-  std::vector<std::size_t> count(blocks);
-  parallel_for_each_index(
-      blocks,
-      [&](std::size_t b) {
-        std::size_t c = 0;
-        for (std::size_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i)
-          c += keep(i) ? 1 : 0;
-        count[b] = c;
-      },
-      1);
-  std::vector<std::size_t> start;
-  exclusive_scan_counts(count, start);
-  out.resize(start[blocks]);
-  parallel_for_each_index(
-      blocks,
-      [&](std::size_t b) {
-        std::size_t k = start[b];
-        for (std::size_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i)
-          if (keep(i)) out[k++] = static_cast<T>(i);
-      },
-      1);
-}
-
 /// A stable counting sort, in parallel: for each i in [0, n) with
 /// group(i) < groups, value(i) goes to out, grouped by group(i) and in
 /// ascending i within a group; group g's values are out[offset[g] ..
@@ -417,6 +387,17 @@ void parallel_group(std::size_t n, std::size_t groups, Group&& group, Value&& va
         }
       },
       1);
+}
+
+/// out = every i in [0, n) with keep(i), ascending, found in parallel
+/// (parallel_group with one group). keep(i) is called twice per i and must
+/// not write shared state.
+template <class T, class Keep>
+void parallel_select(std::size_t n, Keep&& keep, std::vector<T>& out) {
+  std::vector<std::size_t> offset;
+  parallel_group(
+      n, 1, [&](std::size_t i) { return keep(i) ? std::size_t{0} : std::size_t{1}; },
+      [](std::size_t i) { return static_cast<T>(i); }, out, offset);
 }
 
 /// Grows every column of a column store (store.for_each_column(f) calls f

@@ -142,12 +142,9 @@ void AgentGraph::clear_ties(Vertex v) {
   const auto repeat = [&](std::size_t k) { return k > 0 && list[k - 1].tie == list[k].tie; };
   for (std::size_t k = 0; k < list.size(); ++k) {
     if (repeat(k)) continue;
-    --counts_[static_cast<std::size_t>(record(list[k].tie).info.type)];
-    forget_decaying(list[k].tie);
-  }
-  for (std::size_t k = 0; k < list.size(); ++k) {
-    if (repeat(k)) continue;
     const Incidence x = list[k];
+    --counts_[static_cast<std::size_t>(record(x.tie).info.type)];
+    forget_decaying(x.tie);
     if (x.neighbour != v) drop_incidence(x.neighbour, x.tie);  // v's own list goes whole
     free_record(x.tie);
     unmark_if_untied(x.neighbour);
