@@ -67,6 +67,12 @@ struct Application {
   double signal = 0.0;
 };
 
+/// Outcomes: one investor's share of an exit (zero for a death, a write-off).
+struct Payout {
+  AgentId fund = kNoAgent;
+  double proceeds = 0.0;
+};
+
 /// Per-quarter indexes and buffers, rebuilt or cleared in place so that hot
 /// loops do not allocate once capacities have grown.
 struct Scratch {
@@ -91,6 +97,14 @@ struct Scratch {
   std::vector<AgentId> members;                       //   in rows by institution
   std::vector<AgentId> academics;                     // network: every academic, ascending
   std::vector<AgentGraph::Edge> ended_ties;           // network: decayed this quarter
+  std::vector<std::size_t> event_offset;              // outcomes: per exit, into the events
+  std::vector<std::size_t> payout_offset;             // outcomes: per exit, into payouts
+  std::vector<Payout> payouts;                        // outcomes: exits' investors, in order
+  std::vector<AgentGraph::Vertex> leaving_vertices;   // agents whose ties all end
+  std::vector<AgentId> seekers;                       // financing: firms seeking a round
+  std::vector<AgentId> pooled_seekers;                //   by (round, sector) bucket
+  std::vector<std::size_t> pool_offset;               //   where each bucket starts
+  std::vector<double> fund_values;                    // institutions: per fund
   MeasureScratch measures;                            // network measures' buffers
 };
 

@@ -1,5 +1,7 @@
 #include "network/graph.hpp"
 
+#include <tbb/parallel_sort.h>
+
 #include <algorithm>
 #include <atomic>
 #include <bit>
@@ -154,6 +156,78 @@ void AgentGraph::clear_ties(Vertex v) {
   // of exited firms would otherwise each hold an empty buffer.
   std::vector<Incidence>().swap(list);
   unmark_if_untied(v);
+}
+
+void AgentGraph::clear_ties(std::span<const Vertex> vs) {
+  // The ties are released serially, in clear_ties(v) order: that order
+  // decides the decay list's and the free list's. A tie is met again in
+  // the list of its other end when both leave; it is free by then.
+  drops_.clear();
+  for (std::size_t k = 0; k < vs.size(); ++k) {
+    if (k + 8 < vs.size()) prefetch_record(vs[k + 8]);
+    if (k + 4 < vs.size()) prefetch_ties(vs[k + 4]);
+    if (k + 2 < vs.size())
+      for (const Incidence& x : adjacency_[vs[k + 2]]) __builtin_prefetch(&record(x.tie));
+    const Vertex v = vs[k];
+    for (const Incidence& x : adjacency_[v]) {
+      if (is_free(x.tie)) continue;
+      --counts_[static_cast<std::size_t>(record(x.tie).info.type)];
+      forget_decaying(x.tie);
+      free_record(x.tie);
+      if (x.neighbour != v)
+        drops_.push_back(std::uint64_t{x.neighbour} << 32 | std::uint64_t{x.tie});
+    }
+  }
+  drop_collected_incidences();
+  // Hands back the lists' storage, as clear_ties(v) does.
+  parallel_for_each_index(
+      vs.size(),
+      [&](std::size_t k) {
+        std::vector<Incidence>().swap(adjacency_[vs[k]]);
+        unmark_if_untied_concurrently(vs[k]);
+      },
+      256);
+}
+
+void AgentGraph::drop_collected_incidences() {
+  // By neighbour, then record: each neighbour's list is scanned once, by one
+  // task. Removing entries keeps the rest in order, so the lists end as the
+  // one-at-a-time removals leave them, whatever the order here.
+  if (drops_.size() > 4096)
+    tbb::parallel_sort(drops_.begin(), drops_.end());
+  else
+    std::sort(drops_.begin(), drops_.end());
+  drop_runs_.clear();
+  for (std::size_t i = 0; i < drops_.size(); ++i)
+    if (i == 0 || drops_[i] >> 32 != drops_[i - 1] >> 32) drop_runs_.push_back(i);
+  drop_runs_.push_back(drops_.size());
+  parallel_for_each_index(
+      drop_runs_.size() - 1,
+      [&](std::size_t g) {
+        const auto* first = drops_.data() + drop_runs_[g];
+        const auto* last = drops_.data() + drop_runs_[g + 1];
+        const auto v = static_cast<Vertex>(*first >> 32);
+        const auto record_of = [](std::uint64_t d) { return static_cast<std::uint32_t>(d); };
+        if (last - first == 1) {
+          drop_incidence(v, record_of(*first));
+        } else {
+          auto& list = adjacency_[v];
+          // The run's records ascend: a binary search each.
+          const auto dropped = [&](const Incidence& x) {
+            const std::uint64_t key = std::uint64_t{v} << 32 | std::uint64_t{x.tie};
+            return std::binary_search(first, last, key);
+          };
+          list.erase(std::remove_if(list.begin(), list.end(), dropped), list.end());
+        }
+        unmark_if_untied_concurrently(v);
+      },
+      64);
+}
+
+void AgentGraph::unmark_if_untied_concurrently(Vertex v) {
+  if (!adjacency_[v].empty()) return;
+  std::atomic_ref<std::uint64_t>(tied_[v / 64])
+      .fetch_and(~(std::uint64_t{1} << (v % 64)), std::memory_order_relaxed);
 }
 
 void AgentGraph::tied_vertices(std::vector<Vertex>& out) const {

@@ -15,6 +15,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -109,6 +110,11 @@ class AgentGraph {
   void remove_tie(Edge e);
   /// Removes every tie of v.
   void clear_ties(Vertex v);
+  /// Removes every tie of each vertex in `vs` (distinct), leaving the graph as
+  /// clear_ties(v) for each in turn would (the same tie lists, order list,
+  /// decay list and records). The ties are released in that order; the
+  /// neighbours' lists, a scan each, are edited in parallel afterwards.
+  void clear_ties(std::span<const Vertex> vs);
 
   TieInfo& tie(Edge e) { return record(e.id).info; }
   const TieInfo& tie(Edge e) const { return record(e.id).info; }
@@ -204,6 +210,13 @@ class AgentGraph {
   void free_record(std::uint32_t id);
   /// Drops the first entry for record `id` from v's tie list.
   void drop_incidence(Vertex v, std::uint32_t id);
+  /// Whether record `id` is free (only the oldest live tie has no prev).
+  bool is_free(std::uint32_t id) const { return record(id).prev == kNoTie && id != first_; }
+  /// Drops the incidences clear_ties(span) collected from their lists.
+  void drop_collected_incidences();
+  /// Clears v's tie bit when its list is empty; safe alongside other
+  /// vertices' (the bits share words).
+  void unmark_if_untied_concurrently(Vertex v);
   void forget_decaying(std::uint32_t id);
   void mark_tied(Vertex v) { tied_[v / 64] |= std::uint64_t{1} << (v % 64); }
   /// Clears v's bit when its last tie has gone.
@@ -224,6 +237,9 @@ class AgentGraph {
   std::int64_t live_ties_ = 0;
   std::vector<DecayingTie> decaying_;
   std::vector<std::uint64_t> tied_;  // bit v: vertex v has a tie
+  // clear_ties(span)'s incidences to drop: neighbour << 32 | record.
+  std::vector<std::uint64_t> drops_;
+  std::vector<std::size_t> drop_runs_;  // where each neighbour's entries start
   std::array<std::int64_t, kTieTypeCount> counts_{};
 };
 

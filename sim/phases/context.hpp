@@ -2,6 +2,7 @@
 // What a phase gets besides the state: the frozen scenario, the keyed stream
 // factory, the policies, and where it is in time.
 #include <array>
+#include <span>
 
 #include "core/events.hpp"
 #include "core/random.hpp"
@@ -49,11 +50,28 @@ class PhaseContext {
     return StreamFactory::make(prefix_[static_cast<std::size_t>(kind)], key, purpose);
   }
 
+  /// An event of this quarter and phase.
+  Event event(EventKind kind, AgentRef actor, AgentRef target = {}, double amount = 0.0,
+              std::int32_t detail = 0) const {
+    return Event{quarter_, phase_,   kind,      actor.kind, target.kind,
+                 detail,   actor.id, target.id, amount};
+  }
+
   /// Appends an event; only called from sequential commit steps.
   void emit(EventKind kind, AgentRef actor, AgentRef target = {}, double amount = 0.0,
             std::int32_t detail = 0) const {
-    events_.push_back(Event{quarter_, phase_, kind, actor.kind, target.kind, detail, actor.id,
-                            target.id, amount});
+    events_.push_back(event(kind, actor, target, amount, detail));
+  }
+  void emit(const Event& e) const { events_.push_back(e); }
+
+  /// Appends n events to overwrite, for a commit step that knows how many
+  /// each of its agents emits and writes them in parallel, each agent its
+  /// own slots in commit order. Valid until the next emit or append; only
+  /// called from sequential steps.
+  std::span<Event> append_events(std::size_t n) const {
+    const std::size_t old = events_.size();
+    events_.resize(old + n);
+    return {events_.data() + old, n};
   }
 
  private:

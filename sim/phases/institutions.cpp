@@ -71,7 +71,10 @@ void fund_lifecycle(WorldState& st, const PhaseContext& ctx) {
   // Each fund's holdings, valued in parallel: walking its investments reads
   // only its own ties and the firms' columns, which liquidating another
   // fund below leaves alone.
-  std::vector<double> holdings(existing, 0.0);
+  // (The scratch's buffer: a fresh block each quarter is a large request,
+  // on which glibc consolidates every small block freed since the last.)
+  auto& holdings = st.scratch.fund_values;
+  assign_reusing(holdings, existing, 0.0);
   parallel_for_each_index(existing, [&](std::size_t g) {
     if (Fu.status[g] != FundStatus::closed) holdings[g] = holdings_value(st, g);
   });
@@ -126,14 +129,17 @@ void researcher_turnover(WorldState& st, const PhaseContext& ctx) {
     Stream s = ctx.stream(AgentKind::researcher, R.key[r], Purpose::career);
     leave[r] = s.bernoulli(sc.researchers.exit_rate);
   });
+  auto& leaving = st.scratch.leaving_vertices;
+  leaving.clear();
   for (std::size_t r = 0; r < n; ++r) {
     if (!leave[r]) continue;
     R.career[r] = Career::retired;
     R.left[r] = ctx.quarter();
-    st.graph.clear_ties(R.vertex[r]);
+    leaving.push_back(R.vertex[r]);
     ++st.flows.researcher_exits;
     ctx.emit(EventKind::researcher_exit, researcher_ref(static_cast<AgentId>(r)));
   }
+  st.graph.clear_ties(leaving);
   const auto root = static_cast<LineageKey>(LineageRoot::researchers);
   Stream count = ctx.stream(AgentKind::none, root, Purpose::entry_count);
   const int m = count.poisson(sc.researchers.entry_rate * sc.researchers.count);

@@ -47,53 +47,108 @@ std::uint8_t decide(const WorldState& st, const PhaseContext& ctx, std::size_t f
   return survive;
 }
 
-/// Pays each investor its share of the exit value (zero for a death) and
-/// ends the firm's ties.
-void settle_investors(WorldState& st, const PhaseContext& ctx, std::size_t f, double value) {
+/// Commits the exits (st.scratch.positions into the alive firms) as if one
+/// after the other in id order. An exit writes its own firm's columns and
+/// events and pays its investors their share of the exit value (zero for a
+/// death): all of that reads only the firm and its ties, which no other
+/// exit changes, so it is found in parallel, each exit writing its own
+/// slots. The shared counters (funds, incubators, flows) are then added up
+/// in id order, and the exits' ties end together.
+void commit_exits(WorldState& st, const PhaseContext& ctx) {
   auto& F = st.firms;
   auto& Fu = st.funds;
-  st.graph.for_each_tie(F.vertex[f], TieType::investment, [&](auto v, const TieInfo& t, auto) {
-    const auto g = static_cast<std::size_t>(st.graph.vertex(v).id);
-    const double proceeds = t.units * F.dilution_factor[f] * value;
-    if (proceeds > 0) {
-      Fu.distributions[g] += proceeds;
-      ++Fu.exits[g];
-      st.flows.distributions += proceeds;
-      ctx.emit(EventKind::fund_exit, fund_ref(static_cast<AgentId>(g)),
-               firm_ref(static_cast<AgentId>(f)), proceeds);
-    } else {
-      ++Fu.write_offs[g];
-    }
-  });
-  st.graph.clear_ties(F.vertex[f]);
-}
+  auto& scratch = st.scratch;
+  const auto& exits = scratch.positions;
+  const std::size_t n = exits.size();
+  const auto firm = [&](std::size_t k) {
+    return static_cast<std::size_t>(scratch.alive_firms[exits[k]]);
+  };
+  const auto fate = [&](std::size_t k) { return scratch.flags[exits[k]]; };
+  const auto value = [&](std::size_t k) { return fate(k) == die ? 0.0 : scratch.values[exits[k]]; };
+  const auto proceeds = [&](const TieInfo& t, std::size_t f, double v) {
+    return t.units * F.dilution_factor[f] * v;
+  };
 
-void commit(WorldState& st, const PhaseContext& ctx, std::size_t f, std::uint8_t fate,
-            double value) {
-  auto& F = st.firms;
-  const auto id = static_cast<AgentId>(f);
-  // settle_investors clears every tie of the firm, the tenancy included.
-  end_tenancy(st, ctx, id, fate != die, /*remove_tie=*/false);
-  F.exit_quarter[f] = ctx.quarter();
-  F.seeking[f] = 0;
-  if (fate == die) {
-    F.status[f] = FirmStatus::dead;
-    ++st.flows.deaths;
-    ctx.emit(EventKind::firm_death, firm_ref(id), {}, F.cash[f]);
-    settle_investors(st, ctx, f, 0.0);
-    return;
+  // Each exit's events (its tenancy's end, the exit, a fund_exit per
+  // investor paid) and investors, counted, then placed by a scan.
+  auto& event_offset = scratch.event_offset;
+  auto& payout_offset = scratch.payout_offset;
+  resize_reusing(event_offset, n + 1);  // each slot written below
+  resize_reusing(payout_offset, n + 1);
+  event_offset[0] = payout_offset[0] = 0;
+  parallel_for_each_index(n, [&](std::size_t k) {
+    const std::size_t f = firm(k);
+    const double v = value(k);
+    std::size_t events = F.incubator[f] != kNoAgent ? 2 : 1;
+    std::size_t investors = 0;
+    st.graph.for_each_tie(F.vertex[f], TieType::investment, [&](auto, const TieInfo& t, auto) {
+      ++investors;
+      if (proceeds(t, f, v) > 0) ++events;
+    });
+    event_offset[k + 1] = events;
+    payout_offset[k + 1] = investors;
+  });
+  for (std::size_t k = 0; k < n; ++k) {
+    event_offset[k + 1] += event_offset[k];
+    payout_offset[k + 1] += payout_offset[k];
   }
-  F.status[f] = fate == acquired ? FirmStatus::acquired : FirmStatus::listed;
-  F.exit_value[f] = value;
-  st.flows.exit_value += value;
-  if (fate == acquired) {
-    ++st.flows.acquisitions;
-    ctx.emit(EventKind::acquisition, firm_ref(id), {}, value);
-  } else {
-    ++st.flows.listings;
-    ctx.emit(EventKind::listing, firm_ref(id), {}, value);
+  const std::span<Event> events = ctx.append_events(event_offset[n]);
+  auto& payouts = scratch.payouts;
+  resize_reusing(payouts, payout_offset[n]);
+  auto& leaving = scratch.leaving_vertices;
+  resize_reusing(leaving, n);
+  parallel_for_each_index(n, [&](std::size_t k) {
+    const std::size_t f = firm(k);
+    const auto id = static_cast<AgentId>(f);
+    const std::uint8_t how = fate(k);
+    const double v = value(k);
+    Event* e = events.data() + event_offset[k];
+    Payout* pay = payouts.data() + payout_offset[k];
+    if (F.incubator[f] != kNoAgent) *e++ = tenancy_end_event(ctx, F.incubator[f], id, how != die);
+    if (how == die) {
+      *e++ = ctx.event(EventKind::firm_death, firm_ref(id), {}, F.cash[f]);
+    } else {
+      const EventKind kind = how == acquired ? EventKind::acquisition : EventKind::listing;
+      *e++ = ctx.event(kind, firm_ref(id), {}, v);
+    }
+    st.graph.for_each_tie(F.vertex[f], TieType::investment, [&](auto w, const TieInfo& t, auto) {
+      const AgentId g = st.graph.vertex(w).id;
+      const double paid = proceeds(t, f, v);
+      *pay++ = Payout{g, paid};
+      if (paid > 0) *e++ = ctx.event(EventKind::fund_exit, fund_ref(g), firm_ref(id), paid);
+    });
+    F.exit_quarter[f] = ctx.quarter();
+    F.seeking[f] = 0;
+    F.status[f] = how == die        ? FirmStatus::dead
+                  : how == acquired ? FirmStatus::acquired
+                                    : FirmStatus::listed;
+    if (how != die) F.exit_value[f] = v;
+    leaving[k] = F.vertex[f];
+  });
+
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::size_t f = firm(k);
+    const std::uint8_t how = fate(k);
+    if (F.incubator[f] != kNoAgent) leave_incubator(st, static_cast<AgentId>(f), how != die);
+    if (how == die) {
+      ++st.flows.deaths;
+    } else {
+      st.flows.exit_value += value(k);
+      ++(how == acquired ? st.flows.acquisitions : st.flows.listings);
+    }
+    for (std::size_t p = payout_offset[k]; p < payout_offset[k + 1]; ++p) {
+      const auto g = static_cast<std::size_t>(payouts[p].fund);
+      if (payouts[p].proceeds > 0) {
+        Fu.distributions[g] += payouts[p].proceeds;
+        ++Fu.exits[g];
+        st.flows.distributions += payouts[p].proceeds;
+      } else {
+        ++Fu.write_offs[g];
+      }
+    }
   }
-  settle_investors(st, ctx, f, value);
+  // The tenancy ends with the rest.
+  st.graph.clear_ties(leaving);
 }
 
 /// A licence succeeds if the licensee sells by the end of the window (or
@@ -164,17 +219,9 @@ void run_outcomes(WorldState& st, const PhaseContext& ctx) {
     fate[a] = decide(st, ctx, static_cast<std::size_t>(alive[a]), value[a]);
   });
   // The exits, found in parallel, are committed in id order.
-  auto& exits = st.scratch.positions;
   parallel_select(
-      alive.size(), [&](std::size_t a) { return fate[a] != survive; }, exits);
-  const auto vertex_of = [&](std::size_t k) {
-    return st.firms.vertex[static_cast<std::size_t>(alive[exits[k]])];
-  };
-  for (std::size_t k = 0; k < exits.size(); ++k) {
-    prefetch_ahead(st.graph, exits.size(), k, vertex_of);
-    const std::size_t a = exits[k];
-    commit(st, ctx, static_cast<std::size_t>(alive[a]), fate[a], value[a]);
-  }
+      alive.size(), [&](std::size_t a) { return fate[a] != survive; }, st.scratch.positions);
+  commit_exits(st, ctx);
   resolve_transfers(st, ctx);
 }
 

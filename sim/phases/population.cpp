@@ -109,18 +109,11 @@ AgentId add_firm(WorldState& st, const NewFirm& f) {
   return add_agent(st, st.firms, f, AgentKind::firm);
 }
 
-void end_tenancy(WorldState& st, const PhaseContext& ctx, AgentId firm, bool graduated,
-                 bool remove_tie) {
+void leave_incubator(WorldState& st, AgentId firm, bool graduated) {
   auto& F = st.firms;
   auto& I = st.incubators;
   const auto f = static_cast<std::size_t>(firm);
-  const AgentId inc = F.incubator[f];
-  if (inc == kNoAgent) return;
-  const auto i = static_cast<std::size_t>(inc);
-  if (remove_tie) {
-    if (auto e = st.graph.find_tie(F.vertex[f], I.vertex[i], TieType::tenancy))
-      st.graph.remove_tie(*e);
-  }
+  const auto i = static_cast<std::size_t>(F.incubator[f]);
   --I.tenants[i];
   F.incubator[f] = kNoAgent;
   if (graduated) {
@@ -128,12 +121,31 @@ void end_tenancy(WorldState& st, const PhaseContext& ctx, AgentId firm, bool gra
     ++I.graduated_year[i];
     F.graduated[f] = 1;
     ++st.flows.graduations;
-    ctx.emit(EventKind::graduation, incubator_ref(inc), firm_ref(firm));
   } else {
     ++I.left_total[i];
     ++st.flows.incubator_exits;
-    ctx.emit(EventKind::incubator_exit, incubator_ref(inc), firm_ref(firm));
   }
+}
+
+Event tenancy_end_event(const PhaseContext& ctx, AgentId incubator, AgentId firm, bool graduated) {
+  return ctx.event(graduated ? EventKind::graduation : EventKind::incubator_exit,
+                   incubator_ref(incubator), firm_ref(firm));
+}
+
+void end_tenancy(WorldState& st, const PhaseContext& ctx, AgentId firm, bool graduated,
+                 bool remove_tie) {
+  auto& F = st.firms;
+  auto& I = st.incubators;
+  const auto f = static_cast<std::size_t>(firm);
+  const AgentId inc = F.incubator[f];
+  if (inc == kNoAgent) return;
+  if (remove_tie) {
+    const auto i = static_cast<std::size_t>(inc);
+    if (auto e = st.graph.find_tie(F.vertex[f], I.vertex[i], TieType::tenancy))
+      st.graph.remove_tie(*e);
+  }
+  leave_incubator(st, firm, graduated);
+  ctx.emit(tenancy_end_event(ctx, inc, firm, graduated));
 }
 
 void refresh_alive_firms(WorldState& st) {

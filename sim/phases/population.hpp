@@ -94,6 +94,12 @@ std::uint8_t round_mask(const std::vector<std::string>& names);
 /// firm's ties at once, which spares finding this one).
 void end_tenancy(WorldState& st, const PhaseContext& ctx, AgentId firm, bool graduated,
                  bool remove_tie = true);
+/// end_tenancy's counters and the firm's columns, without the event or the
+/// tie (for a commit step that writes its events in parallel). The firm
+/// must be a tenant.
+void leave_incubator(WorldState& st, AgentId firm, bool graduated);
+/// The event end_tenancy emits when `firm` leaves `incubator`.
+Event tenancy_end_event(const PhaseContext& ctx, AgentId incubator, AgentId firm, bool graduated);
 
 /// Reserves firm columns and graph vertices for every agent the run is
 /// likely to create (after the funds exist), so growth copies nothing.

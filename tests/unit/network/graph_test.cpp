@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/random/mersenne_twister.hpp>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <tuple>
 #include <utility>
@@ -231,6 +232,86 @@ TEST(AgentGraph, KeepsTheOrderTiesWereMadeWhileReusingFreedStorage) {
   copy.for_each_tie_in_order(
       [&](auto a, auto b, const TieInfo& t) { copied.emplace_back(a, b, t.since); });
   EXPECT_EQ(copied, original);
+}
+
+/// Everything about a graph that a run can observe or that decides its
+/// later states: ties in the order made, each vertex's list, the decay list
+/// in order, counts, the tied vertices, and which records new ties reuse.
+struct GraphState {
+  std::vector<std::tuple<AgentGraph::Vertex, AgentGraph::Vertex, Quarter>> ties;
+  std::vector<std::vector<Quarter>> lists;
+  std::vector<Quarter> decaying;
+  std::vector<std::int64_t> counts;
+  std::vector<AgentGraph::Vertex> tied;
+  std::vector<std::uint32_t> reused;
+  friend bool operator==(const GraphState&, const GraphState&) = default;
+};
+
+GraphState state_of(AgentGraph g) {
+  GraphState s;
+  g.for_each_tie_in_order(
+      [&](auto a, auto b, const TieInfo& t) { s.ties.emplace_back(a, b, t.since); });
+  for (AgentGraph::Vertex v = 0; v < g.vertex_count(); ++v) {
+    s.lists.emplace_back();
+    g.for_each_tie(v, [&](auto, const TieInfo& t, auto) { s.lists.back().push_back(t.since); });
+  }
+  for (const auto& d : g.decaying_ties()) s.decaying.push_back(g.tie(d.edge).since);
+  for (int t = 0; t < kTieTypeCount; ++t) s.counts.push_back(g.tie_count(static_cast<TieType>(t)));
+  s.counts.push_back(g.tie_count());
+  g.tied_vertices(s.tied);
+  for (int k = 0; k < 50; ++k) s.reused.push_back(g.add_tie(0, 1, tie(TieType::licence)).id);
+  return s;
+}
+
+TEST(AgentGraph, ClearingManyVerticesAtOnceLeavesWhatClearingThemInTurnDoes) {
+  // Hubs with many ties (several dropped from one list at once), ties
+  // between two cleared vertices, ties of a vertex to itself, decaying and
+  // other types; enough drops for the parallel sort.
+  constexpr int kVertices = 20000;
+  constexpr int kHubs = 30;
+  AgentGraph g;
+  for (int i = 0; i < kVertices; ++i) g.add_vertex(firm_ref(i), static_cast<LineageKey>(i));
+  boost::random::mt19937_64 rng(11);
+  const auto pick = [&] { return static_cast<AgentGraph::Vertex>(rng() % kVertices); };
+  Quarter next = 0;
+  for (int k = 0; k < 60000; ++k) {
+    const auto a = pick();
+    const auto roll = rng() % 100;
+    const auto b = roll < 40   ? static_cast<AgentGraph::Vertex>(rng() % kHubs)
+                   : roll < 41 ? a
+                               : pick();
+    TieInfo info = tie(rng() % 3 == 0 ? TieType::collaboration : TieType::investment);
+    info.since = next++;
+    g.add_tie(a, b, info);
+  }
+  // Some ties removed first, so the free list is not empty.
+  for (int k = 0; k < 500; ++k) {
+    const auto v = pick();
+    std::optional<AgentGraph::Edge> e;
+    g.for_each_tie(v, [&](auto, const TieInfo&, AgentGraph::Edge x) { e = x; });
+    if (e) g.remove_tie(*e);
+  }
+  // Distinct vertices in no particular order, two hubs among them.
+  std::vector<AgentGraph::Vertex> leaving;
+  for (AgentGraph::Vertex v = kHubs; v < kVertices; ++v)
+    if (rng() % 3 == 0) leaving.push_back(v);
+  leaving.push_back(3);
+  leaving.push_back(17);
+  for (std::size_t i = leaving.size() - 1; i > 0; --i)
+    std::swap(leaving[i], leaving[rng() % (i + 1)]);
+
+  AgentGraph in_turn = g;
+  for (const auto v : leaving) in_turn.clear_ties(v);
+  const GraphState want = state_of(in_turn);
+  EXPECT_LT(static_cast<std::int64_t>(want.ties.size()), g.tie_count() * 3 / 4);  // many went
+  for (const int threads : {1, 2, 3}) {
+    AgentGraph at_once = g;
+    Executor(threads).run([&] { at_once.clear_ties(leaving); });
+    EXPECT_TRUE(state_of(at_once) == want) << threads << " threads";
+  }
+  AgentGraph none = g;
+  none.clear_ties(std::span<const AgentGraph::Vertex>{});
+  EXPECT_TRUE(state_of(none) == state_of(g));
 }
 
 TEST(AgentGraph, CountsEachVertexsDecayingTiesOfOneTypeOnAnyThreadCount) {
