@@ -100,6 +100,18 @@ void FirmStore::compact() {
   // (a write per row, advanced only past kept ones), and a kept column's
   // leaving values go to a buffer of their own, then to the spill file.
   std::vector<std::function<void()>> compact_column;
+  // The id-to-row maps, a random write per row, move alongside the columns
+  // (first: the longest task).
+  compact_column.emplace_back([this, &keep, first_drop, n] {
+    std::size_t out = first_drop;
+    for (std::size_t r = first_drop; r < n; ++r) {
+      const std::uint32_t id = id_of_row_[r];
+      row_of_[id] = keep[r] ? static_cast<std::uint32_t>(out) : kSpilledRow;
+      id_of_row_[out] = id;
+      out += keep[r];
+    }
+    id_of_row_.resize(out);
+  });
   std::size_t spill_index = 0;
   for_each_firm_column([&](auto& column) {
     const bool spill = block != kNoBlock && column.on_exit() == OnExit::keep;
@@ -131,15 +143,6 @@ void FirmStore::compact() {
   });
   parallel_for_each_index(
       compact_column.size(), [&](std::size_t k) { compact_column[k](); }, 1);
-
-  std::size_t out = first_drop;
-  for (std::size_t r = first_drop; r < n; ++r) {
-    const std::uint32_t id = id_of_row_[r];
-    row_of_[id] = keep[r] ? static_cast<std::uint32_t>(out) : kSpilledRow;
-    id_of_row_[out] = id;
-    out += keep[r];
-  }
-  id_of_row_.resize(out);
 }
 
 void FirmStore::archive_layout(StateArchive& ar) {

@@ -43,11 +43,13 @@ double expected_net_burn(const Scenario& sc, const FirmStore& F, std::size_t f) 
   return F.employees[f] * sc.market.wage + fixed + rd - sc.market.gross_margin * F.revenue[f];
 }
 
-/// Seeking firms, bucketed by (round, sector) for open search.
+/// Seeking firms, bucketed by (round, sector) for open search. The lists
+/// live in the scratch: at national size they are megabytes, which a fresh
+/// buffer each quarter would page-fault in on one thread.
 struct DealPool {
-  std::vector<AgentId> seeking;     // ascending
-  std::vector<AgentId> pooled;      // seeking firms by bucket, ascending in each
-  std::vector<std::size_t> offset;  // bucket round * sectors + sector starts here
+  std::vector<AgentId>& seeking;     // ascending
+  std::vector<AgentId>& pooled;      // seeking firms by bucket, ascending in each
+  std::vector<std::size_t>& offset;  // bucket round * sectors + sector starts here
   std::size_t sectors = 0;
   std::span<const AgentId> bucket(int round, std::size_t sector) const {
     const std::size_t b = static_cast<std::size_t>(round) * sectors + sector;
@@ -396,7 +398,7 @@ void close_rounds(WorldState& st, const PhaseContext& ctx, const DealPool& pool)
 }  // namespace
 
 void run_financing(WorldState& st, const PhaseContext& ctx) {
-  DealPool pool;
+  DealPool pool{st.scratch.seekers, st.scratch.pooled_seekers, st.scratch.pool_offset};
   find_seekers(st, ctx, pool);
   if (!pool.seeking.empty()) close_rounds(st, ctx, pool);
   if (auto* policies = ctx.policies().instruments) policies->after_financing(st, ctx);
