@@ -132,18 +132,13 @@ Event tenancy_end_event(const PhaseContext& ctx, AgentId incubator, AgentId firm
                    incubator_ref(incubator), firm_ref(firm));
 }
 
-void end_tenancy(WorldState& st, const PhaseContext& ctx, AgentId firm, bool graduated,
-                 bool remove_tie) {
+void end_tenancy(WorldState& st, const PhaseContext& ctx, AgentId firm, bool graduated) {
   auto& F = st.firms;
-  auto& I = st.incubators;
   const auto f = static_cast<std::size_t>(firm);
   const AgentId inc = F.incubator[f];
   if (inc == kNoAgent) return;
-  if (remove_tie) {
-    const auto i = static_cast<std::size_t>(inc);
-    if (auto e = st.graph.find_tie(F.vertex[f], I.vertex[i], TieType::tenancy))
-      st.graph.remove_tie(*e);
-  }
+  const AgentGraph::Vertex incubator = st.incubators.vertex[static_cast<std::size_t>(inc)];
+  if (auto e = st.graph.find_tie(F.vertex[f], incubator, TieType::tenancy)) st.graph.remove_tie(*e);
   leave_incubator(st, firm, graduated);
   ctx.emit(tenancy_end_event(ctx, inc, firm, graduated));
 }

@@ -88,12 +88,9 @@ AgentId add_firms(WorldState& st, std::size_t n, Fill&& fill) {
 /// Round bitmask from the names in a fund type's `rounds` list.
 std::uint8_t round_mask(const std::vector<std::string>& names);
 
-/// Ends a firm's tenancy (graduation, leaving or exit) and updates the
-/// incubator's counters; emits the matching event. With remove_tie false
-/// the tenancy tie stays for the caller to remove (an exit clears all the
-/// firm's ties at once, which spares finding this one).
-void end_tenancy(WorldState& st, const PhaseContext& ctx, AgentId firm, bool graduated,
-                 bool remove_tie = true);
+/// Ends a firm's tenancy (graduation or leaving): removes the tenancy tie,
+/// updates the incubator's counters and emits the matching event.
+void end_tenancy(WorldState& st, const PhaseContext& ctx, AgentId firm, bool graduated);
 /// end_tenancy's counters and the firm's columns, without the event or the
 /// tie (for a commit step that writes its events in parallel). The firm
 /// must be a tenant.
