@@ -87,6 +87,7 @@ struct Scratch {
   std::vector<AgentId> application_targets;           // admission: per alive firm and slot
   std::vector<double> application_signals;            // admission: the same slots
   std::vector<Application> applications;              // admission: grouped by incubator
+  std::vector<std::size_t> admitted;                  // admission: the admitted applications
   std::vector<std::size_t> group_offset;              // where each group starts (admission:
                                                       // applications; transfer: grouped_firms)
   std::vector<AgentId> grouped_firms;                 // transfer: alive firms by sector
@@ -96,7 +97,9 @@ struct Scratch {
   std::vector<std::size_t> member_offset;             // network: academics per institution,
   std::vector<AgentId> members;                       //   in rows by institution
   std::vector<AgentId> academics;                     // network: every academic, ascending
-  std::vector<AgentGraph::Edge> ended_ties;           // network: decayed this quarter
+  std::vector<AgentGraph::Edge> ended_ties;           // network: decayed this quarter;
+                                                      // admission: tenancies ending
+  std::vector<AgentGraph::NewTie> new_ties;           // ties a commit step adds at once
   std::vector<std::size_t> event_offset;              // outcomes: per exit, into the events
   std::vector<std::size_t> payout_offset;             // outcomes: per exit, into payouts
   std::vector<Payout> payouts;                        // outcomes: exits' investors, in order

@@ -40,15 +40,28 @@ AgentGraph::Vertex AgentGraph::add_vertices(std::size_t n) {
   return first;
 }
 
-std::uint32_t AgentGraph::store_tie(Vertex a, Vertex b, const TieInfo& info) {
+std::uint32_t AgentGraph::take_record() {
   std::uint32_t id = free_;
   if (id != kNoTie) {
     free_ = record(id).next;
-  } else {
-    if (used_records_ == kNoTie) throw std::length_error("AgentGraph: more than 2^32 - 1 ties");
-    id = used_records_++;
-    if ((id >> kBlockBits) == blocks_.size()) blocks_.emplace_back(std::size_t{1} << kBlockBits);
+    return id;
   }
+  if (used_records_ == kNoTie) throw std::length_error("AgentGraph: more than 2^32 - 1 ties");
+  id = used_records_++;
+  if ((id >> kBlockBits) == blocks_.size()) blocks_.emplace_back(std::size_t{1} << kBlockBits);
+  return id;
+}
+
+void AgentGraph::push_incidence(std::vector<Incidence>& list, Incidence x) {
+  // A first tie makes room for three: malloc's smallest block holds that
+  // many anyway, and most agents stop at a few ties, so this spares the
+  // reallocations from one to two to four.
+  if (list.capacity() == 0) list.reserve(3);
+  list.push_back(x);
+}
+
+std::uint32_t AgentGraph::store_tie(Vertex a, Vertex b, const TieInfo& info) {
+  const std::uint32_t id = take_record();
   TieRecord& r = record(id);
   r.info = info;
   r.a = a;
@@ -57,15 +70,8 @@ std::uint32_t AgentGraph::store_tie(Vertex a, Vertex b, const TieInfo& info) {
   r.next = kNoTie;
   (last_ == kNoTie ? first_ : record(last_).next) = id;
   last_ = id;
-  // A first tie makes room for three: malloc's smallest block holds that
-  // many anyway, and most agents stop at a few ties, so this spares the
-  // reallocations from one to two to four.
-  const auto push = [](std::vector<Incidence>& list, Incidence x) {
-    if (list.capacity() == 0) list.reserve(3);
-    list.push_back(x);
-  };
-  push(adjacency_[a], {b, id});
-  push(adjacency_[b], {a, id});
+  push_incidence(adjacency_[a], {b, id});
+  push_incidence(adjacency_[b], {a, id});
   mark_tied(a);
   mark_tied(b);
   ++live_ties_;
@@ -89,6 +95,18 @@ void AgentGraph::drop_incidence(Vertex v, std::uint32_t id) {
   if (it != list.end()) list.erase(it);
 }
 
+namespace {
+
+// Below this many ties (or on one thread) a bulk edit is done one tie at a
+// time: sorting and handing out tasks would cost more than it saves.
+constexpr std::size_t kBulkMinimum = 512;
+
+bool edit_in_bulk(std::size_t n) {
+  return n >= kBulkMinimum && tbb::this_task_arena::max_concurrency() > 1;
+}
+
+}  // namespace
+
 AgentGraph::Edge AgentGraph::add_tie(Vertex a, Vertex b, const TieInfo& info) {
   ++counts_[static_cast<std::size_t>(info.type)];
   const std::uint32_t id = store_tie(a, b, info);
@@ -101,6 +119,87 @@ AgentGraph::Edge AgentGraph::add_tie(Vertex a, Vertex b, const TieInfo& info) {
     decaying_.push_back({Edge{id}, info.type, hash_combine(std::min(ka, kb), std::max(ka, kb))});
   }
   return Edge{id};
+}
+
+void AgentGraph::add_ties(std::span<const NewTie> ties) {
+  const std::size_t n = ties.size();
+  if (!edit_in_bulk(n)) {
+    for (const NewTie& t : ties) add_tie(t.a, t.b, t.info);
+    return;
+  }
+  if (n > (std::size_t{1} << 31) - 1) throw std::length_error("AgentGraph: too many ties at once");
+  // Serially, in add_tie order: the records (the free list is a chain), the
+  // counts and the decay slots.
+  resize_reusing(new_records_, n);
+  resize_reusing(new_slots_, n);
+  auto decay_slot = static_cast<std::int32_t>(decaying_.size());
+  for (std::size_t k = 0; k < n; ++k) {
+    new_records_[k] = take_record();
+    const TieType type = ties[k].info.type;
+    ++counts_[static_cast<std::size_t>(type)];
+    new_slots_[k] = decays(type) ? decay_slot++ : -1;
+  }
+  decaying_.resize(static_cast<std::size_t>(decay_slot));
+  const std::uint32_t before = last_;
+  (last_ == kNoTie ? first_ : record(last_).next) = new_records_[0];
+  last_ = new_records_[n - 1];
+  live_ties_ += static_cast<std::int64_t>(n);
+  // Each record, its place in the order list and its decay entry.
+  resize_reusing(keys_, 2 * n);
+  parallel_for_each_index(n, [&](std::size_t k) {
+    const NewTie& t = ties[k];
+    const std::uint32_t id = new_records_[k];
+    TieRecord& r = record(id);
+    r.info = t.info;
+    r.info.decay_slot = new_slots_[k];
+    r.a = t.a;
+    r.b = t.b;
+    r.prev = k == 0 ? before : new_records_[k - 1];
+    r.next = k + 1 == n ? kNoTie : new_records_[k + 1];
+    if (new_slots_[k] >= 0) {
+      const LineageKey ka = info_[t.a].key;
+      const LineageKey kb = info_[t.b].key;
+      decaying_[static_cast<std::size_t>(new_slots_[k])] = {
+          Edge{id}, t.info.type, hash_combine(std::min(ka, kb), std::max(ka, kb))};
+    }
+    keys_[2 * k] = std::uint64_t{t.a} << 32 | std::uint64_t{2 * k};
+    keys_[2 * k + 1] = std::uint64_t{t.b} << 32 | std::uint64_t{2 * k + 1};
+  });
+  // Each vertex's new entries in tie order, side a before side b (as
+  // store_tie appends them), by one task.
+  group_keys_by_vertex();
+  parallel_for_each_index(
+      runs_.size() - 1,
+      [&](std::size_t g) {
+        const auto v = static_cast<Vertex>(keys_[runs_[g]] >> 32);
+        auto& list = adjacency_[v];
+        for (std::size_t i = runs_[g]; i < runs_[g + 1]; ++i) {
+          const auto slot = static_cast<std::uint32_t>(keys_[i]);
+          const NewTie& t = ties[slot / 2];
+          push_incidence(list, {slot % 2 == 0 ? t.b : t.a, new_records_[slot / 2]});
+        }
+        mark_tied_concurrently(v);
+      },
+      64);
+}
+
+void AgentGraph::remove_ties(std::span<const Edge> edges) {
+  if (!edit_in_bulk(edges.size())) {
+    for (const Edge e : edges) remove_tie(e);
+    return;
+  }
+  keys_.clear();
+  for (std::size_t k = 0; k < edges.size(); ++k) {
+    if (k + 8 < edges.size()) __builtin_prefetch(&record(edges[k + 8].id));
+    const std::uint32_t id = edges[k].id;
+    const TieRecord& r = record(id);
+    keys_.push_back(std::uint64_t{r.a} << 32 | std::uint64_t{id});
+    keys_.push_back(std::uint64_t{r.b} << 32 | std::uint64_t{id});
+    --counts_[static_cast<std::size_t>(r.info.type)];
+    forget_decaying(id);
+    free_record(id);
+  }
+  drop_collected_incidences();
 }
 
 void AgentGraph::forget_decaying(std::uint32_t id) {
@@ -162,7 +261,7 @@ void AgentGraph::clear_ties(std::span<const Vertex> vs) {
   // The ties are released serially, in clear_ties(v) order: that order
   // decides the decay list's and the free list's. A tie is met again in
   // the list of its other end when both leave; it is free by then.
-  drops_.clear();
+  keys_.clear();
   for (std::size_t k = 0; k < vs.size(); ++k) {
     if (k + 8 < vs.size()) prefetch_record(vs[k + 8]);
     if (k + 4 < vs.size()) prefetch_ties(vs[k + 4]);
@@ -175,7 +274,7 @@ void AgentGraph::clear_ties(std::span<const Vertex> vs) {
       forget_decaying(x.tie);
       free_record(x.tie);
       if (x.neighbour != v)
-        drops_.push_back(std::uint64_t{x.neighbour} << 32 | std::uint64_t{x.tie});
+        keys_.push_back(std::uint64_t{x.neighbour} << 32 | std::uint64_t{x.tie});
     }
   }
   drop_collected_incidences();
@@ -189,23 +288,27 @@ void AgentGraph::clear_ties(std::span<const Vertex> vs) {
       256);
 }
 
+void AgentGraph::group_keys_by_vertex() {
+  if (keys_.size() > 4096)
+    tbb::parallel_sort(keys_.begin(), keys_.end());
+  else
+    std::sort(keys_.begin(), keys_.end());
+  runs_.clear();
+  for (std::size_t i = 0; i < keys_.size(); ++i)
+    if (i == 0 || keys_[i] >> 32 != keys_[i - 1] >> 32) runs_.push_back(i);
+  runs_.push_back(keys_.size());
+}
+
 void AgentGraph::drop_collected_incidences() {
-  // By neighbour, then record: each neighbour's list is scanned once, by one
+  // By vertex, then record: each vertex's list is scanned once, by one
   // task. Removing entries keeps the rest in order, so the lists end as the
   // one-at-a-time removals leave them, whatever the order here.
-  if (drops_.size() > 4096)
-    tbb::parallel_sort(drops_.begin(), drops_.end());
-  else
-    std::sort(drops_.begin(), drops_.end());
-  drop_runs_.clear();
-  for (std::size_t i = 0; i < drops_.size(); ++i)
-    if (i == 0 || drops_[i] >> 32 != drops_[i - 1] >> 32) drop_runs_.push_back(i);
-  drop_runs_.push_back(drops_.size());
+  group_keys_by_vertex();
   parallel_for_each_index(
-      drop_runs_.size() - 1,
+      runs_.size() - 1,
       [&](std::size_t g) {
-        const auto* first = drops_.data() + drop_runs_[g];
-        const auto* last = drops_.data() + drop_runs_[g + 1];
+        const auto* first = keys_.data() + runs_[g];
+        const auto* last = keys_.data() + runs_[g + 1];
         const auto v = static_cast<Vertex>(*first >> 32);
         const auto record_of = [](std::uint64_t d) { return static_cast<std::uint32_t>(d); };
         if (last - first == 1) {
@@ -222,6 +325,11 @@ void AgentGraph::drop_collected_incidences() {
         unmark_if_untied_concurrently(v);
       },
       64);
+}
+
+void AgentGraph::mark_tied_concurrently(Vertex v) {
+  std::atomic_ref<std::uint64_t>(tied_[v / 64])
+      .fetch_or(std::uint64_t{1} << (v % 64), std::memory_order_relaxed);
 }
 
 void AgentGraph::unmark_if_untied_concurrently(Vertex v) {

@@ -104,10 +104,25 @@ class AgentGraph {
 
   /// Adds a tie; the caller makes sure an existing one is not duplicated.
   Edge add_tie(Vertex a, Vertex b, const TieInfo& info);
+  /// A tie for add_ties.
+  struct NewTie {
+    Vertex a = 0;
+    Vertex b = 0;
+    TieInfo info;
+  };
+  /// Adds the ties as add_tie for each in turn would (the same records,
+  /// tie lists, order list, decay list and counts). Records are taken
+  /// serially, in that order; they are filled, and the lists appended to,
+  /// in parallel afterwards.
+  void add_ties(std::span<const NewTie> ties);
   /// The tie of the given type between a and b, if any (scans the ties of
   /// whichever has fewer).
   std::optional<Edge> find_tie(Vertex a, Vertex b, TieType type) const;
   void remove_tie(Edge e);
+  /// Removes distinct ties, leaving the graph as remove_tie for each in
+  /// turn would. They are released serially, in that order; the lists they
+  /// leave, a scan each, are edited in parallel afterwards.
+  void remove_ties(std::span<const Edge> edges);
   /// Removes every tie of v.
   void clear_ties(Vertex v);
   /// Removes every tie of each vertex in `vs` (distinct), leaving the graph as
@@ -206,17 +221,27 @@ class AgentGraph {
   /// Stores a tie (record, both tie lists, the order list, the tie bits);
   /// counts and decay bookkeeping are the caller's.
   std::uint32_t store_tie(Vertex a, Vertex b, const TieInfo& info);
+  /// The record the next stored tie takes: the first free one, or a new one.
+  std::uint32_t take_record();
+  /// Appends x to a tie list (a first entry reserves room for three).
+  static void push_incidence(std::vector<Incidence>& list, Incidence x);
+  /// Sorts keys_ and marks where each run of one vertex (the high 32 bits)
+  /// starts in runs_.
+  void group_keys_by_vertex();
   /// Unlinks record `id` from the order list and frees it.
   void free_record(std::uint32_t id);
   /// Drops the first entry for record `id` from v's tie list.
   void drop_incidence(Vertex v, std::uint32_t id);
   /// Whether record `id` is free (only the oldest live tie has no prev).
   bool is_free(std::uint32_t id) const { return record(id).prev == kNoTie && id != first_; }
-  /// Drops the incidences clear_ties(span) collected from their lists.
+  /// Drops the incidences collected in keys_ (vertex << 32 | record) from
+  /// their lists.
   void drop_collected_incidences();
   /// Clears v's tie bit when its list is empty; safe alongside other
   /// vertices' (the bits share words).
   void unmark_if_untied_concurrently(Vertex v);
+  /// Sets v's tie bit; safe alongside other vertices'.
+  void mark_tied_concurrently(Vertex v);
   void forget_decaying(std::uint32_t id);
   void mark_tied(Vertex v) { tied_[v / 64] |= std::uint64_t{1} << (v % 64); }
   /// Clears v's bit when its last tie has gone.
@@ -237,9 +262,12 @@ class AgentGraph {
   std::int64_t live_ties_ = 0;
   std::vector<DecayingTie> decaying_;
   std::vector<std::uint64_t> tied_;  // bit v: vertex v has a tie
-  // clear_ties(span)'s incidences to drop: neighbour << 32 | record.
-  std::vector<std::uint64_t> drops_;
-  std::vector<std::size_t> drop_runs_;  // where each neighbour's entries start
+  // The bulk edits' incidences by vertex: vertex << 32 | record (to drop)
+  // or vertex << 32 | 2 * position + side (to add).
+  std::vector<std::uint64_t> keys_;
+  std::vector<std::size_t> runs_;           // where each vertex's keys start
+  std::vector<std::uint32_t> new_records_;  // add_ties: each tie's record
+  std::vector<std::int32_t> new_slots_;     // add_ties: each tie's decay slot
   std::array<std::int64_t, kTieTypeCount> counts_{};
 };
 

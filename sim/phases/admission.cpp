@@ -10,6 +10,7 @@
 #include "core/buffers.hpp"
 #include "core/fenwick.hpp"
 #include "core/parallel.hpp"
+#include "network/graph.hpp"
 #include "phases/phases.hpp"
 #include "phases/population.hpp"
 
@@ -25,7 +26,9 @@ void departures(WorldState& st, const PhaseContext& ctx) {
            F.last_round[f] >= static_cast<std::int8_t>(Round::series_a);
   };
   // Who leaves depends only on the firm's own state, so the leavers are
-  // found in parallel; their tenancies then end in id order.
+  // found in parallel, and so are their tenancy ties and whether each
+  // graduates. Their tenancies then end in id order, as end_tenancy would
+  // end them one by one, and the ties go at once.
   auto& leaving = st.scratch.positions;
   parallel_select(
       alive.size(),
@@ -35,14 +38,26 @@ void departures(WorldState& st, const PhaseContext& ctx) {
                (graduates(f) || ctx.quarter() - F.incubated_since[f] >= p.max_stay);
       },
       leaving);
-  const auto vertex_of = [&](std::size_t k) {
-    return F.vertex[static_cast<std::size_t>(alive[leaving[k]])];
-  };
-  for (std::size_t k = 0; k < leaving.size(); ++k) {
-    prefetch_ahead(st.graph, leaving.size(), k, vertex_of);
+  const std::size_t n = leaving.size();
+  auto& ties = st.scratch.ended_ties;
+  auto& graduated = st.scratch.flags;
+  resize_reusing(ties, n);  // each slot written below
+  resize_reusing(graduated, n);
+  parallel_for_each_index(n, [&](std::size_t k) {
+    const auto f = static_cast<std::size_t>(alive[leaving[k]]);
+    const auto i = static_cast<std::size_t>(F.incubator[f]);
+    graduated[k] = graduates(f) ? 1 : 0;
+    // A tenant always has its tenancy tie (admission and setup add it).
+    ties[k] = *st.graph.find_tie(F.vertex[f], st.incubators.vertex[i], TieType::tenancy);
+  });
+  const std::span<Event> events = ctx.append_events(n);
+  for (std::size_t k = 0; k < n; ++k) {
     const AgentId firm = alive[leaving[k]];
-    end_tenancy(st, ctx, firm, graduates(static_cast<std::size_t>(firm)));
+    events[k] = tenancy_end_event(ctx, F.incubator[static_cast<std::size_t>(firm)], firm,
+                                  graduated[k] != 0);
+    leave_incubator(st, firm, graduated[k] != 0);
   }
+  st.graph.remove_ties(ties);
 }
 
 /// Incubators a firm is drawn to: larger and higher-tier ones attract more.
@@ -128,27 +143,43 @@ void run_admission(WorldState& st, const PhaseContext& ctx) {
                   });
       },
       8);
+  // Who is admitted is decided in turn (a firm takes the first place it
+  // gets); the admitted firms' columns, events and ties are then written in
+  // parallel, in that order.
+  auto& admitted = st.scratch.admitted;
+  admitted.clear();
   for (const std::size_t i : order) {
-    auto first = apps.begin() + static_cast<std::ptrdiff_t>(count[i]);
-    auto last = apps.begin() + static_cast<std::ptrdiff_t>(count[i + 1]);
-    for (auto it = first; it != last && I.tenants[i] < I.capacity[i]; ++it) {
-      if (it->signal < p.admission_threshold) break;
-      const auto f = static_cast<std::size_t>(it->firm);
+    const std::size_t first = count[i];
+    const std::size_t last = count[i + 1];
+    for (std::size_t k = first; k != last && I.tenants[i] < I.capacity[i]; ++k) {
+      if (k + 8 < last)
+        __builtin_prefetch(&F.incubator[static_cast<std::size_t>(apps[k + 8].firm)]);
+      const Application& app = apps[k];
+      if (app.signal < p.admission_threshold) break;
+      const auto f = static_cast<std::size_t>(app.firm);
       if (F.incubator[f] != kNoAgent) continue;  // admitted by a better incubator
       F.incubator[f] = static_cast<AgentId>(i);
-      F.incubated_since[f] = ctx.quarter();
-      F.ever_incubated[f] = 1;
       ++I.tenants[i];
       ++I.admitted_total[i];
-      TieInfo tie;
-      tie.type = TieType::tenancy;
-      tie.since = ctx.quarter();
-      st.graph.add_tie(F.vertex[f], I.vertex[i], tie);
-      ++st.flows.admissions;
-      ctx.emit(EventKind::admission, incubator_ref(static_cast<AgentId>(i)), firm_ref(it->firm),
-               it->signal);
+      admitted.push_back(k);
     }
   }
+  const std::size_t n = admitted.size();
+  st.flows.admissions += static_cast<std::int64_t>(n);
+  const std::span<Event> events = ctx.append_events(n);
+  auto& ties = st.scratch.new_ties;
+  resize_reusing(ties, n);  // each slot written below
+  parallel_for_each_index(n, [&](std::size_t k) {
+    const Application& app = apps[admitted[k]];
+    const auto f = static_cast<std::size_t>(app.firm);
+    const auto i = static_cast<std::size_t>(F.incubator[f]);
+    F.incubated_since[f] = ctx.quarter();
+    F.ever_incubated[f] = 1;
+    events[k] = ctx.event(EventKind::admission, incubator_ref(F.incubator[f]), firm_ref(app.firm),
+                          app.signal);
+    ties[k] = new_tie(F.vertex[f], I.vertex[i], TieType::tenancy, ctx.quarter());
+  });
+  st.graph.add_ties(ties);
 }
 
 }  // namespace incubsim

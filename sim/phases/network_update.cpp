@@ -53,12 +53,15 @@ void form_alliances(WorldState& st, const PhaseContext& ctx) {
     return b != alive.end() && *b == partner[a] &&
            partner[static_cast<std::size_t>(b - alive.begin())] == alive[a];
   };
+  auto& ties = st.scratch.new_ties;
+  ties.clear();
   for (std::size_t a = 0; a < alive.size(); ++a) {
     if (partner[a] == kNoAgent || proposed_back(a)) continue;
-    const auto va = F.vertex[static_cast<std::size_t>(alive[a])];
-    const auto vb = F.vertex[static_cast<std::size_t>(partner[a])];
-    add_new_tie(st.graph, va, vb, TieType::alliance, ctx.quarter());
+    ties.push_back(new_tie(F.vertex[static_cast<std::size_t>(alive[a])],
+                           F.vertex[static_cast<std::size_t>(partner[a])], TieType::alliance,
+                           ctx.quarter()));
   }
+  st.graph.add_ties(ties);
 }
 
 void form_collaborations(WorldState& st, const PhaseContext& ctx) {
@@ -97,6 +100,8 @@ void form_collaborations(WorldState& st, const PhaseContext& ctx) {
                     TieType::collaboration))
       partner[r] = j;
   });
+  auto& ties = st.scratch.new_ties;
+  ties.clear();
   for (std::size_t r = 0; r < n; ++r) {
     const AgentId j = partner[r];
     if (j == kNoAgent) continue;
@@ -104,9 +109,10 @@ void form_collaborations(WorldState& st, const PhaseContext& ctx) {
     if (j < static_cast<AgentId>(r) &&
         partner[static_cast<std::size_t>(j)] == static_cast<AgentId>(r))
       continue;
-    add_new_tie(st.graph, R.vertex[r], R.vertex[static_cast<std::size_t>(j)],
-                TieType::collaboration, ctx.quarter());
+    ties.push_back(new_tie(R.vertex[r], R.vertex[static_cast<std::size_t>(j)],
+                           TieType::collaboration, ctx.quarter()));
   }
+  st.graph.add_ties(ties);
 }
 
 /// Alliances and collaborations end with their decay probabilities. The
@@ -131,7 +137,7 @@ void decay_ties(WorldState& st, const PhaseContext& ctx) {
   ended.clear();
   for (std::size_t i = 0; i < ties.size(); ++i)
     if (ends[i]) ended.push_back(ties[i].edge);
-  for (const auto& e : ended) st.graph.remove_tie(e);
+  st.graph.remove_ties(ended);
 }
 
 void measure(WorldState& st, const PhaseContext& ctx) {

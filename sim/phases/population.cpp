@@ -172,12 +172,18 @@ bool can_add_tie(const AgentGraph& g, AgentGraph::Vertex a, AgentGraph::Vertex b
   return a != b && !g.find_tie(a, b, type);
 }
 
+AgentGraph::NewTie new_tie(AgentGraph::Vertex a, AgentGraph::Vertex b, TieType type,
+                           Quarter since) {
+  AgentGraph::NewTie t{a, b, {}};
+  t.info.type = type;
+  t.info.since = since;
+  return t;
+}
+
 void add_new_tie(AgentGraph& g, AgentGraph::Vertex a, AgentGraph::Vertex b, TieType type,
                  Quarter since) {
-  TieInfo tie;
-  tie.type = type;
-  tie.since = since;
-  g.add_tie(a, b, tie);
+  const AgentGraph::NewTie t = new_tie(a, b, type, since);
+  g.add_tie(t.a, t.b, t.info);
 }
 
 bool add_tie_once(AgentGraph& g, AgentGraph::Vertex a, AgentGraph::Vertex b, TieType type,

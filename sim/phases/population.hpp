@@ -120,6 +120,8 @@ bool add_tie_once(AgentGraph& g, AgentGraph::Vertex a, AgentGraph::Vertex b, Tie
 bool can_add_tie(const AgentGraph& g, AgentGraph::Vertex a, AgentGraph::Vertex b, TieType type);
 void add_new_tie(AgentGraph& g, AgentGraph::Vertex a, AgentGraph::Vertex b, TieType type,
                  Quarter since);
+/// The tie add_new_tie adds, for AgentGraph::add_ties.
+AgentGraph::NewTie new_tie(AgentGraph::Vertex a, AgentGraph::Vertex b, TieType type, Quarter since);
 
 /// Opens a technology transfer of this quarter's invention `k` to `firm`:
 /// tells the liability policy, counts it for the institution and keeps it

@@ -263,34 +263,41 @@ GraphState state_of(AgentGraph g) {
   return s;
 }
 
-TEST(AgentGraph, ClearingManyVerticesAtOnceLeavesWhatClearingThemInTurnDoes) {
-  // Hubs with many ties (several dropped from one list at once), ties
-  // between two cleared vertices, ties of a vertex to itself, decaying and
-  // other types; enough drops for the parallel sort.
-  constexpr int kVertices = 20000;
-  constexpr int kHubs = 30;
+constexpr int kChurnedVertices = 20000;
+constexpr int kChurnedHubs = 30;
+
+/// A graph for the bulk edits to start from: hubs with many ties (several
+/// edited in one list at once), ties of a vertex to itself, decaying and
+/// other types, and a free list that is not empty.
+AgentGraph churned_graph(boost::random::mt19937_64& rng) {
   AgentGraph g;
-  for (int i = 0; i < kVertices; ++i) g.add_vertex(firm_ref(i), static_cast<LineageKey>(i));
-  boost::random::mt19937_64 rng(11);
-  const auto pick = [&] { return static_cast<AgentGraph::Vertex>(rng() % kVertices); };
+  for (int i = 0; i < kChurnedVertices; ++i) g.add_vertex(firm_ref(i), static_cast<LineageKey>(i));
+  const auto pick = [&] { return static_cast<AgentGraph::Vertex>(rng() % kChurnedVertices); };
   Quarter next = 0;
   for (int k = 0; k < 60000; ++k) {
     const auto a = pick();
     const auto roll = rng() % 100;
-    const auto b = roll < 40   ? static_cast<AgentGraph::Vertex>(rng() % kHubs)
+    const auto b = roll < 40   ? static_cast<AgentGraph::Vertex>(rng() % kChurnedHubs)
                    : roll < 41 ? a
                                : pick();
     TieInfo info = tie(rng() % 3 == 0 ? TieType::collaboration : TieType::investment);
     info.since = next++;
     g.add_tie(a, b, info);
   }
-  // Some ties removed first, so the free list is not empty.
   for (int k = 0; k < 500; ++k) {
     const auto v = pick();
     std::optional<AgentGraph::Edge> e;
     g.for_each_tie(v, [&](auto, const TieInfo&, AgentGraph::Edge x) { e = x; });
     if (e) g.remove_tie(*e);
   }
+  return g;
+}
+
+TEST(AgentGraph, ClearingManyVerticesAtOnceLeavesWhatClearingThemInTurnDoes) {
+  constexpr int kVertices = kChurnedVertices;
+  constexpr int kHubs = kChurnedHubs;
+  boost::random::mt19937_64 rng(11);
+  const AgentGraph g = churned_graph(rng);
   // Distinct vertices in no particular order, two hubs among them.
   std::vector<AgentGraph::Vertex> leaving;
   for (AgentGraph::Vertex v = kHubs; v < kVertices; ++v)
@@ -312,6 +319,71 @@ TEST(AgentGraph, ClearingManyVerticesAtOnceLeavesWhatClearingThemInTurnDoes) {
   AgentGraph none = g;
   none.clear_ties(std::span<const AgentGraph::Vertex>{});
   EXPECT_TRUE(state_of(none) == state_of(g));
+}
+
+TEST(AgentGraph, AddingManyTiesAtOnceLeavesWhatAddingThemInTurnDoes) {
+  boost::random::mt19937_64 rng(12);
+  const AgentGraph g = churned_graph(rng);
+  // More ties than the free list holds (fresh records too), many to the
+  // same hubs, some to themselves, decaying and not.
+  std::vector<AgentGraph::NewTie> ties;
+  for (int k = 0; k < 6000; ++k) {
+    AgentGraph::NewTie t;
+    t.a = static_cast<AgentGraph::Vertex>(rng() % kChurnedVertices);
+    const auto roll = rng() % 100;
+    t.b = roll < 30   ? static_cast<AgentGraph::Vertex>(rng() % kChurnedHubs)
+          : roll < 32 ? t.a
+                      : static_cast<AgentGraph::Vertex>(rng() % kChurnedVertices);
+    t.info = tie(rng() % 2 == 0 ? TieType::alliance : TieType::licence);
+    t.info.since = 100000 + k;
+    t.info.amount = static_cast<double>(k);
+    ties.push_back(t);
+  }
+  AgentGraph in_turn = g;
+  for (const auto& t : ties) in_turn.add_tie(t.a, t.b, t.info);
+  const GraphState want = state_of(in_turn);
+  EXPECT_EQ(want.ties.size(), static_cast<std::size_t>(g.tie_count()) + ties.size());
+  for (const int threads : {1, 2, 3}) {
+    AgentGraph at_once = g;
+    Executor(threads).run([&] { at_once.add_ties(ties); });
+    EXPECT_TRUE(state_of(at_once) == want) << threads << " threads";
+    // The ties carry what they were given, and decay where they should.
+    double amounts = 0;
+    at_once.for_each_tie_in_order([&](auto, auto, const TieInfo& t) {
+      if (t.since >= 100000) amounts += t.amount;
+    });
+    EXPECT_EQ(amounts, 6000.0 * 5999.0 / 2.0);
+    for (const auto& d : at_once.decaying_ties())
+      EXPECT_EQ(at_once.tie(d.edge).decay_slot, &d - at_once.decaying_ties().data());
+  }
+  AgentGraph none = g;
+  none.add_ties({});
+  EXPECT_TRUE(state_of(none) == state_of(g));
+}
+
+TEST(AgentGraph, RemovingManyTiesAtOnceLeavesWhatRemovingThemInTurnDoes) {
+  boost::random::mt19937_64 rng(13);
+  const AgentGraph g = churned_graph(rng);
+  // A third of the ties, in no particular order: hubs lose many at once,
+  // self-ties and decaying ties among them.
+  std::vector<AgentGraph::Edge> edges;
+  for (AgentGraph::Vertex v = 0; v < g.vertex_count(); ++v) {
+    g.for_each_tie(v, [&](auto n, const TieInfo&, AgentGraph::Edge e) {
+      if (n >= v && (n != v || edges.empty() || !(edges.back() == e)) && rng() % 3 == 0)
+        edges.push_back(e);
+    });
+  }
+  for (std::size_t i = edges.size() - 1; i > 0; --i) std::swap(edges[i], edges[rng() % (i + 1)]);
+  ASSERT_GT(edges.size(), 10000u);
+  AgentGraph in_turn = g;
+  for (const auto e : edges) in_turn.remove_tie(e);
+  const GraphState want = state_of(in_turn);
+  EXPECT_EQ(want.ties.size(), static_cast<std::size_t>(g.tie_count()) - edges.size());
+  for (const int threads : {1, 2, 3}) {
+    AgentGraph at_once = g;
+    Executor(threads).run([&] { at_once.remove_ties(edges); });
+    EXPECT_TRUE(state_of(at_once) == want) << threads << " threads";
+  }
 }
 
 TEST(AgentGraph, CountsEachVertexsDecayingTiesOfOneTypeOnAnyThreadCount) {
