@@ -8,7 +8,7 @@
 #include <numeric>
 
 #include "core/buffers.hpp"
-#include "core/fenwick.hpp"
+#include "core/cumulative_sampler.hpp"
 #include "core/parallel.hpp"
 #include "network/graph.hpp"
 #include "phases/phases.hpp"
@@ -78,7 +78,9 @@ void run_admission(WorldState& st, const PhaseContext& ctx) {
   auto& F = st.firms;
   const auto& alive = st.scratch.alive_firms;
   const std::size_t per = static_cast<std::size_t>(p.applications_per_firm);
-  const FenwickSampler weights(attraction(I));
+  // Fixed while firms draw: the O(1) sampler (the weights are integers, so
+  // it draws what a Fenwick tree would).
+  const CumulativeSampler weights(attraction(I));
 
   // Each eligible firm draws where it applies and the signal each incubator
   // gets, into its own slots.
