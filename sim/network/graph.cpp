@@ -41,13 +41,13 @@ AgentGraph::Vertex AgentGraph::add_vertices(std::size_t n) {
 }
 
 std::uint32_t AgentGraph::take_record() {
-  std::uint32_t id = free_;
-  if (id != kNoTie) {
-    free_ = record(id).next;
+  if (!free_records_.empty()) {
+    const std::uint32_t id = free_records_.back();
+    free_records_.pop_back();
     return id;
   }
   if (used_records_ == kNoTie) throw std::length_error("AgentGraph: more than 2^32 - 1 ties");
-  id = used_records_++;
+  const std::uint32_t id = used_records_++;
   if ((id >> kBlockBits) == blocks_.size()) blocks_.emplace_back(std::size_t{1} << kBlockBits);
   return id;
 }
@@ -83,8 +83,8 @@ void AgentGraph::free_record(std::uint32_t id) {
   (r.prev == kNoTie ? first_ : record(r.prev).next) = r.next;
   (r.next == kNoTie ? last_ : record(r.next).prev) = r.prev;
   r.prev = kNoTie;
-  r.next = free_;
-  free_ = id;
+  r.next = kNoTie;
+  free_records_.push_back(id);
   --live_ties_;
 }
 
@@ -128,7 +128,7 @@ void AgentGraph::add_ties(std::span<const NewTie> ties) {
     return;
   }
   if (n > (std::size_t{1} << 31) - 1) throw std::length_error("AgentGraph: too many ties at once");
-  // Serially, in add_tie order: the records (the free list is a chain), the
+  // Serially, in add_tie order: the records (which decide later reuse), the
   // counts and the decay slots.
   resize_reusing(new_records_, n);
   resize_reusing(new_slots_, n);

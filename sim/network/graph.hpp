@@ -208,8 +208,7 @@ class AgentGraph {
     TieInfo info;
     Vertex a = 0;
     Vertex b = 0;
-    // In use: neighbours in the order ties were made. Free: next is the
-    // next free record.
+    // In use: neighbours in the order ties were made. Free: both kNoTie.
     std::uint32_t prev = kNoTie;
     std::uint32_t next = kNoTie;
   };
@@ -256,7 +255,9 @@ class AgentGraph {
   std::vector<std::vector<Incidence>> adjacency_;  // per vertex, in the order ties were made
   std::vector<std::vector<TieRecord>> blocks_;     // each block 2^kBlockBits records
   std::uint32_t used_records_ = 0;                 // records ever handed out (high-water mark)
-  std::uint32_t free_ = kNoTie;                    // first free record
+  // Freed records, the next to reuse last: a stack rather than a chain
+  // through the records, so taking many is not a cache miss each.
+  std::vector<std::uint32_t> free_records_;
   std::uint32_t first_ = kNoTie;                   // oldest live tie
   std::uint32_t last_ = kNoTie;                    // newest live tie
   std::int64_t live_ties_ = 0;

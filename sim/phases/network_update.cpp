@@ -13,6 +13,18 @@
 namespace incubsim {
 namespace {
 
+/// Adds the ties of the agents in [0, n) that propose one (tie_of(k) for
+/// each k where proposes(k)), in agent order. Both run in parallel.
+template <class Proposes, class TieOf>
+void add_proposed_ties(WorldState& st, std::size_t n, Proposes&& proposes, TieOf&& tie_of) {
+  auto& proposers = st.scratch.positions;
+  parallel_select(n, proposes, proposers);
+  auto& ties = st.scratch.new_ties;
+  resize_reusing(ties, proposers.size());  // each slot written below
+  parallel_for_each_index(proposers.size(), [&](std::size_t k) { ties[k] = tie_of(proposers[k]); });
+  st.graph.add_ties(ties);
+}
+
 /// k-th tenant of an incubator vertex other than `self`, or kNoAgent.
 AgentId pick_co_tenant(const WorldState& st, AgentGraph::Vertex incubator, AgentId self,
                        Stream& s) {
@@ -53,15 +65,13 @@ void form_alliances(WorldState& st, const PhaseContext& ctx) {
     return b != alive.end() && *b == partner[a] &&
            partner[static_cast<std::size_t>(b - alive.begin())] == alive[a];
   };
-  auto& ties = st.scratch.new_ties;
-  ties.clear();
-  for (std::size_t a = 0; a < alive.size(); ++a) {
-    if (partner[a] == kNoAgent || proposed_back(a)) continue;
-    ties.push_back(new_tie(F.vertex[static_cast<std::size_t>(alive[a])],
-                           F.vertex[static_cast<std::size_t>(partner[a])], TieType::alliance,
-                           ctx.quarter()));
-  }
-  st.graph.add_ties(ties);
+  add_proposed_ties(
+      st, alive.size(), [&](std::size_t a) { return partner[a] != kNoAgent && !proposed_back(a); },
+      [&](std::size_t a) {
+        return new_tie(F.vertex[static_cast<std::size_t>(alive[a])],
+                       F.vertex[static_cast<std::size_t>(partner[a])], TieType::alliance,
+                       ctx.quarter());
+      });
 }
 
 void form_collaborations(WorldState& st, const PhaseContext& ctx) {
@@ -100,19 +110,16 @@ void form_collaborations(WorldState& st, const PhaseContext& ctx) {
                     TieType::collaboration))
       partner[r] = j;
   });
-  auto& ties = st.scratch.new_ties;
-  ties.clear();
-  for (std::size_t r = 0; r < n; ++r) {
+  // A pair that proposed to each other gets one tie, at the first.
+  const auto proposes = [&](std::size_t r) {
     const AgentId j = partner[r];
-    if (j == kNoAgent) continue;
-    // A pair that proposed to each other gets one tie, at the first.
-    if (j < static_cast<AgentId>(r) &&
-        partner[static_cast<std::size_t>(j)] == static_cast<AgentId>(r))
-      continue;
-    ties.push_back(new_tie(R.vertex[r], R.vertex[static_cast<std::size_t>(j)],
-                           TieType::collaboration, ctx.quarter()));
-  }
-  st.graph.add_ties(ties);
+    return j != kNoAgent && !(j < static_cast<AgentId>(r) &&
+                              partner[static_cast<std::size_t>(j)] == static_cast<AgentId>(r));
+  };
+  add_proposed_ties(st, n, proposes, [&](std::size_t r) {
+    return new_tie(R.vertex[r], R.vertex[static_cast<std::size_t>(partner[r])],
+                   TieType::collaboration, ctx.quarter());
+  });
 }
 
 /// Alliances and collaborations end with their decay probabilities. The
