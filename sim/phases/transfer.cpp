@@ -130,9 +130,14 @@ void run_transfer(WorldState& st, const PhaseContext& ctx) {
       [&](std::size_t a) { return alive[a]; }, grouped, offset);
   auto& sectors = st.scratch.firms_by_sector;
   sectors.resize(sector_count);
-  for (std::size_t g = 0; g < sector_count; ++g)
-    sectors[g].assign(grouped.begin() + static_cast<std::ptrdiff_t>(offset[g]),
-                      grouped.begin() + static_cast<std::ptrdiff_t>(offset[g + 1]));
+  // Megabytes at national size: a sector per task.
+  parallel_for_each_index(
+      sector_count,
+      [&](std::size_t g) {
+        sectors[g].assign(grouped.begin() + static_cast<std::ptrdiff_t>(offset[g]),
+                          grouped.begin() + static_cast<std::ptrdiff_t>(offset[g + 1]));
+      },
+      1);
 
   auto& inv = st.inventions;
   parallel_for_each_index(

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/buffers.hpp"
 #include "core/parallel.hpp"
 #include "phases/context.hpp"
 #include "phases/population.hpp"
@@ -110,9 +111,10 @@ class RdIncentives final : public Instrument {
   }
 
   /// Tax forgone on this quarter's profit of every certified firm, in id
-  /// order until the year's budget runs out. Who claims depends only on each
-  /// firm's own columns, so the claimants are found in parallel; the budget
-  /// then pays them in id order.
+  /// order until the year's budget runs out. Each claim depends only on the
+  /// firm's own columns, so the claims are worked out in parallel, and the
+  /// payments written to the firms in parallel; between the two the budget
+  /// pays them in id order, reading only the claims.
   void tax_benefits(WorldState& st) {
     auto& F = st.firms;
     const auto& alive = st.scratch.alive_firms;
@@ -123,24 +125,33 @@ class RdIncentives final : public Instrument {
     parallel_select(
         alive.size(), [&](std::size_t a) { return claims(static_cast<std::size_t>(alive[a])); },
         positions_);
+    const std::size_t n = positions_.size();
+    resize_reusing(parts_, n);  // each slot written below
+    resize_reusing(payments_, n);
+    parallel_for_each_index(n, [&](std::size_t k) {
+      parts_[k] = claim_parts(F, static_cast<std::size_t>(alive[positions_[k]]));
+    });
     benefited_.clear();
-    for (const std::size_t a : positions_) {
-      const AgentId id = alive[a];
-      const auto f = static_cast<std::size_t>(id);
-      const auto [rate_part, deduction_part] = claim_parts(F, f);
+    for (std::size_t k = 0; k < n; ++k) {
+      const auto [rate_part, deduction_part] = parts_[k];
       const double claim = rate_part + deduction_part;
       claimed_ += claim;
       rate_part_ += rate_part;
       deduction_part_ += deduction_part;
       const double paid = ledger().spend(claim);
+      payments_[k] = paid;
       if (paid <= 0.0) continue;
-      F.cash[f] += paid;
-      F.tax_benefits[f] += paid;
       paid_ += paid;
       ++benefiting_;
-      benefited_.push_back(id);
+      benefited_.push_back(alive[positions_[k]]);
       ledger().add_beneficiaries();
     }
+    parallel_for_each_index(n, [&](std::size_t k) {
+      if (payments_[k] <= 0.0) return;
+      const auto f = static_cast<std::size_t>(alive[positions_[k]]);
+      F.cash[f] += payments_[k];
+      F.tax_benefits[f] += payments_[k];
+    });
   }
 
   /// An award to each firm granted a high-tech certificate at this year's
@@ -205,9 +216,11 @@ class RdIncentives final : public Instrument {
   const RdIncentivesPolicy& p_;
   const FirmParams& firms_;
   double gross_margin_;
-  std::vector<AgentId> benefited_;        // this quarter, ascending
-  std::vector<AgentId> newly_certified_;  // this year end
-  std::vector<std::size_t> positions_;    // selected positions in the alive list (scratch)
+  std::vector<AgentId> benefited_;                // this quarter, ascending
+  std::vector<AgentId> newly_certified_;          // this year end
+  std::vector<std::size_t> positions_;            // selected positions in the alive list (scratch)
+  std::vector<std::pair<double, double>> parts_;  // tax_benefits: each claim's parts (scratch)
+  std::vector<double> payments_;                  // tax_benefits: what each claim was paid
   std::int64_t awards_ = 0, benefiting_ = 0, raised_ = 0;
   double claimed_ = 0.0, rate_part_ = 0.0, deduction_part_ = 0.0, paid_ = 0.0, award_amount_ = 0.0;
 };
