@@ -20,10 +20,63 @@ void build_neighbour_index(const AgentGraph& graph, NeighbourIndex& index,
   build_neighbour_index(graph, index, unique_count, raw);
 }
 
+namespace {
+
+/// Graphs up to this many tie entries are indexed by transposing: at the
+/// Ouhai size the hubs' rows (an incubator's hundreds of tenants) made
+/// sorting most of the build, while scattered writes stay in cache.
+constexpr std::size_t kTransposeMaxEntries = std::size_t{1} << 18;
+
+/// Each row's distinct neighbours, ascending, into raw[offset[r] ..
+/// offset[r] + used[r]) (two agents may share ties of several types): by
+/// sorting each row's own ties.
+void sort_rows(const AgentGraph& graph, const NeighbourIndex& index,
+               const std::vector<std::size_t>& offset, std::vector<std::uint32_t>& used,
+               std::vector<std::uint32_t>& raw) {
+  using Vertex = AgentGraph::Vertex;
+  const std::size_t rows = index.rows();
+  parallel_for_each_index(rows, [&](std::size_t r) {
+    if (r + 2 * kAhead < rows) graph.prefetch_record(index.vertex[r + 2 * kAhead]);
+    if (r + kAhead < rows) graph.prefetch_ties(index.vertex[r + kAhead]);
+    const Vertex vertex = index.vertex[r];
+    auto* row = raw.data() + offset[r];
+    std::size_t n = 0;
+    graph.for_each_tie(vertex, [&](Vertex x, const TieInfo&, AgentGraph::Edge) {
+      if (x != vertex) row[n++] = index.row_of[x];
+    });
+    std::sort(row, row + n);
+    used[r] = static_cast<std::uint32_t>(std::unique(row, row + n) - row);
+  });
+}
+
+/// The same, by transposing: row r, visited in increasing order, is
+/// appended to the row of each of its neighbours, whose entries therefore
+/// ascend (a tie to x is in both lists, so each row gets all its own).
+void transpose_rows(const AgentGraph& graph, const NeighbourIndex& index,
+                    const std::vector<std::size_t>& offset, std::vector<std::uint32_t>& used,
+                    std::vector<std::uint32_t>& raw) {
+  using Vertex = AgentGraph::Vertex;
+  const std::size_t rows = index.rows();
+  std::fill(used.begin(), used.end(), 0u);
+  for (std::size_t r = 0; r < rows; ++r) {
+    const Vertex vertex = index.vertex[r];
+    graph.for_each_tie(vertex, [&](Vertex x, const TieInfo&, AgentGraph::Edge) {
+      if (x == vertex) return;
+      const std::uint32_t to = index.row_of[x];
+      raw[offset[to] + used[to]++] = static_cast<std::uint32_t>(r);
+    });
+  }
+  for (std::size_t r = 0; r < rows; ++r) {
+    auto* row = raw.data() + offset[r];
+    used[r] = static_cast<std::uint32_t>(std::unique(row, row + used[r]) - row);
+  }
+}
+
+}  // namespace
+
 void build_neighbour_index(const AgentGraph& graph, NeighbourIndex& index,
                            std::vector<std::uint32_t>& unique_count,
-                           std::vector<std::uint32_t>& raw) {
-  using Vertex = AgentGraph::Vertex;
+                           std::vector<std::uint32_t>& raw, IndexBuild method) {
   const std::size_t n = graph.vertex_count();
   // Rows: the vertices with ties, numbered in vertex order.
   graph.tied_vertices(index.vertex);
@@ -34,7 +87,7 @@ void build_neighbour_index(const AgentGraph& graph, NeighbourIndex& index,
       rows, [&](std::size_t r) { index.row_of[index.vertex[r]] = static_cast<std::uint32_t>(r); });
 
   // Each row's ties fill a slice of `raw` sized by its degree (offsets by a
-  // scan); each row sorts its slice and keeps each neighbour once.
+  // scan), sorted and each neighbour once.
   auto& offset = index.offset;
   offset.resize(rows + 1);
   offset[0] = 0;
@@ -45,19 +98,12 @@ void build_neighbour_index(const AgentGraph& graph, NeighbourIndex& index,
   for (std::size_t r = 0; r < rows; ++r) offset[r + 1] += offset[r];
   raw.resize(offset[rows]);
   unique_count.resize(rows);
-  parallel_for_each_index(rows, [&](std::size_t r) {
-    if (r + 2 * kAhead < rows) graph.prefetch_record(index.vertex[r + 2 * kAhead]);
-    if (r + kAhead < rows) graph.prefetch_ties(index.vertex[r + kAhead]);
-    const Vertex vertex = index.vertex[r];
-    auto* row = raw.data() + offset[r];
-    std::size_t used = 0;
-    graph.for_each_tie(vertex, [&](Vertex x, const TieInfo&, AgentGraph::Edge) {
-      if (x != vertex) row[used++] = index.row_of[x];
-    });
-    // Two agents may share ties of several types: keep each neighbour once.
-    std::sort(row, row + used);
-    unique_count[r] = static_cast<std::uint32_t>(std::unique(row, row + used) - row);
-  });
+  if (method == IndexBuild::automatic)
+    method = offset[rows] <= kTransposeMaxEntries ? IndexBuild::transpose : IndexBuild::sort_rows;
+  if (method == IndexBuild::transpose)
+    transpose_rows(graph, index, offset, unique_count, raw);
+  else
+    sort_rows(graph, index, offset, unique_count, raw);
   // The distinct neighbours, packed: a serial scan of the counts, then
   // each row copies its own slice (the raw offsets are overwritten last).
   std::size_t packed = 0;

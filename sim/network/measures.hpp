@@ -40,12 +40,22 @@ struct NeighbourIndex {
   std::size_t count(std::uint32_t row) const { return offset[row + 1] - offset[row]; }
 };
 
-/// Builds the index (rows filled in parallel; the result does not depend
-/// on the thread count). Reuses `index`'s storage and the two buffers,
-/// which hold each row's ties before duplicates are dropped.
+/// How build_neighbour_index sorts each row's neighbours. Both give the
+/// same index; `automatic` picks by the graph's size.
+enum class IndexBuild {
+  automatic,
+  sort_rows,  // each row sorts its own ties, rows in parallel
+  transpose,  // one serial pass appends each row to its neighbours' rows,
+              // which come out sorted: no sorting, but serial scattered writes
+};
+
+/// Builds the index (the result does not depend on the thread count or the
+/// method). Reuses `index`'s storage and the two buffers, which hold each
+/// row's ties before duplicates are dropped.
 void build_neighbour_index(const AgentGraph& graph, NeighbourIndex& index,
                            std::vector<std::uint32_t>& unique_count,
-                           std::vector<std::uint32_t>& raw);
+                           std::vector<std::uint32_t>& raw,
+                           IndexBuild method = IndexBuild::automatic);
 void build_neighbour_index(const AgentGraph& graph, NeighbourIndex& index,
                            std::vector<std::uint32_t>& unique_count);
 NeighbourIndex build_neighbour_index(const AgentGraph& graph);

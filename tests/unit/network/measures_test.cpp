@@ -248,6 +248,44 @@ TEST(Measures, IndexHasARowPerTiedVertexInVertexOrder) {
   EXPECT_LT(rows, nb.size() / 5);  // most vertices have no row
 }
 
+TEST(Measures, TransposingAndSortingRowsBuildTheSameIndex) {
+  // Hubs (hundreds of ties in one row), pairs joined by ties of several
+  // types, ties of a vertex to itself, and rows of every length between.
+  Fixture f = random_graph(12, 6000);
+  Stream s(12);
+  for (int k = 0; k < 3000; ++k) {
+    const auto a = static_cast<AgentGraph::Vertex>(s.below(6000));
+    const auto hub = static_cast<AgentGraph::Vertex>(s.below(5));
+    TieInfo t;
+    t.type = k % 7 == 0 ? TieType::alliance : TieType::tenancy;
+    f.graph.add_tie(a, k % 97 == 0 ? a : hub, t);
+    if (k % 5 == 0) f.graph.add_tie(hub, a, t);  // a repeat of the same pair
+  }
+  NeighbourIndex sorted;
+  NeighbourIndex transposed;
+  std::vector<std::uint32_t> unique_count;
+  std::vector<std::uint32_t> raw;
+  for (const int threads : {1, 3}) {
+    Executor(threads).run([&] {
+      build_neighbour_index(f.graph, sorted, unique_count, raw, IndexBuild::sort_rows);
+      build_neighbour_index(f.graph, transposed, unique_count, raw, IndexBuild::transpose);
+    });
+    ASSERT_GT(sorted.count(sorted.row_of[0]), 300u);  // a hub's row
+    EXPECT_EQ(transposed.vertex, sorted.vertex);
+    EXPECT_EQ(transposed.row_of, sorted.row_of);
+    EXPECT_EQ(transposed.offset, sorted.offset);
+    EXPECT_EQ(transposed.neighbour, sorted.neighbour);
+  }
+  // And the sorted rows are what the definition says.
+  const auto nb = neighbours(f.graph);
+  for (std::uint32_t r = 0; r < sorted.rows(); r += 7) {
+    std::vector<AgentGraph::Vertex> got;
+    for (const auto* x = sorted.begin(r); x != sorted.end(r); ++x) got.push_back(sorted.vertex[*x]);
+    const auto v = sorted.vertex[r];
+    EXPECT_EQ(got, std::vector<AgentGraph::Vertex>(nb[v].begin(), nb[v].end())) << v;
+  }
+}
+
 TEST(Measures, AReusedIndexEqualsAFreshOne) {
   // Built again into the same buffers for another graph (smaller, then
   // larger, then the same less one vertex's ties), the index must equal one
