@@ -258,8 +258,8 @@ class AgentGraph {
   // Freed records, the next to reuse last: a stack rather than a chain
   // through the records, so taking many is not a cache miss each.
   std::vector<std::uint32_t> free_records_;
-  std::uint32_t first_ = kNoTie;                   // oldest live tie
-  std::uint32_t last_ = kNoTie;                    // newest live tie
+  std::uint32_t first_ = kNoTie;  // oldest live tie
+  std::uint32_t last_ = kNoTie;   // newest live tie
   std::int64_t live_ties_ = 0;
   std::vector<DecayingTie> decaying_;
   std::vector<std::uint64_t> tied_;  // bit v: vertex v has a tie

@@ -8,8 +8,15 @@
 namespace incubsim {
 namespace {
 
-TEST(CumulativeSampler, FindsTheIntervalContainingU) {
-  CumulativeSampler s({1.0, 0.0, 2.0, 3.0, 0.0});
+// What both weighted samplers must do (the Fenwick tree's updates are
+// tested in fenwick_test.cpp).
+template <class Sampler>
+class WeightedSampler : public ::testing::Test {};
+using Samplers = ::testing::Types<FenwickSampler, CumulativeSampler>;
+TYPED_TEST_SUITE(WeightedSampler, Samplers);
+
+TYPED_TEST(WeightedSampler, FindsTheIntervalContainingU) {
+  const TypeParam s({1.0, 0.0, 2.0, 3.0, 0.0});
   EXPECT_DOUBLE_EQ(s.total(), 6.0);
   EXPECT_EQ(s.find(0.0), 0u);
   EXPECT_EQ(s.find(0.999), 0u);
@@ -18,6 +25,18 @@ TEST(CumulativeSampler, FindsTheIntervalContainingU) {
   EXPECT_EQ(s.find(3.0), 3u);
   EXPECT_EQ(s.find(5.999), 3u);
   EXPECT_EQ(s.find(6.0), 3u);  // past the end: the last item with weight
+}
+
+TYPED_TEST(WeightedSampler, FrequenciesFollowWeightsOfAnyScale) {
+  const std::vector<double> w{5e-3, 1e-3, 0, 3e-3, 1e-3, -2.0};
+  const TypeParam s(w);
+  Stream r(11);
+  std::vector<int> n(w.size(), 0);
+  const int draws = 100000;
+  for (int i = 0; i < draws; ++i) ++n[s.find(r.uniform() * s.total())];
+  EXPECT_EQ(n[2], 0);
+  EXPECT_EQ(n[5], 0);  // negative counts as zero
+  for (std::size_t i = 0; i < 5; ++i) EXPECT_NEAR(n[i] / double(draws), w[i] / 10e-3, 0.01) << i;
 }
 
 TEST(CumulativeSampler, DrawsWhatTheFenwickSamplerDrawsForIntegerWeights) {
@@ -44,18 +63,6 @@ TEST(CumulativeSampler, DrawsWhatTheFenwickSamplerDrawsForIntegerWeights) {
       }
     }
   }
-}
-
-TEST(CumulativeSampler, FrequenciesFollowWeightsOfAnyScale) {
-  const std::vector<double> w{5e-3, 1e-3, 0, 3e-3, 1e-3, -2.0};
-  CumulativeSampler s(w);
-  Stream r(11);
-  std::vector<int> n(w.size(), 0);
-  const int draws = 100000;
-  for (int i = 0; i < draws; ++i) ++n[s.find(r.uniform() * s.total())];
-  EXPECT_EQ(n[2], 0);
-  EXPECT_EQ(n[5], 0);  // negative counts as zero
-  for (std::size_t i = 0; i < 5; ++i) EXPECT_NEAR(n[i] / double(draws), w[i] / 10e-3, 0.01) << i;
 }
 
 }  // namespace
