@@ -88,6 +88,8 @@ struct Scratch {
   std::vector<double> application_signals;            // admission: the same slots
   std::vector<Application> applications;              // admission: grouped by incubator
   std::vector<std::size_t> admitted;                  // admission: the admitted applications
+  std::vector<std::size_t> ranked_end;                // admission: per incubator, where its
+                                                      //   applications ranked so far end
   std::vector<std::size_t> group_offset;              // where each group starts (admission:
                                                       // applications; transfer: grouped_firms)
   std::vector<AgentId> grouped_firms;                 // transfer: alive firms by sector

@@ -134,15 +134,28 @@ void run_admission(WorldState& st, const PhaseContext& ctx) {
     return a < b;
   });
   // Each incubator ranks its own applicants (a total order: the same for
-  // any thread count); admissions then go in incubator order.
+  // any thread count); admissions then go in incubator order. An incubator
+  // reads its ranking only until its free places are filled, so it ranks
+  // only the best few (the places, twice over for applicants a better
+  // incubator takes first, and some); the rest is ranked if ever reached.
+  // Either way the order read is that of ranking them all.
+  const auto better = [](const Application& a, const Application& b) {
+    return a.signal > b.signal || (a.signal == b.signal && a.firm < b.firm);
+  };
+  const auto at = [&](std::size_t k) { return apps.begin() + static_cast<std::ptrdiff_t>(k); };
+  auto& ranked = st.scratch.ranked_end;
+  resize_reusing(ranked, I.size());  // each slot written below
   parallel_for_each_index(
       I.size(),
       [&](std::size_t i) {
-        std::sort(apps.begin() + static_cast<std::ptrdiff_t>(count[i]),
-                  apps.begin() + static_cast<std::ptrdiff_t>(count[i + 1]),
-                  [](const Application& a, const Application& b) {
-                    return a.signal > b.signal || (a.signal == b.signal && a.firm < b.firm);
-                  });
+        const std::size_t free = I.tenants[i] < I.capacity[i]
+                                     ? static_cast<std::size_t>(I.capacity[i] - I.tenants[i])
+                                     : 0;
+        const std::size_t wanted = free == 0 ? 0 : 2 * free + 16;
+        ranked[i] = std::min(count[i + 1], count[i] + wanted);
+        if (ranked[i] < count[i + 1])
+          std::nth_element(at(count[i]), at(ranked[i]), at(count[i + 1]), better);
+        std::sort(at(count[i]), at(ranked[i]), better);
       },
       8);
   // Who is admitted is decided in turn (a firm takes the first place it
@@ -154,7 +167,11 @@ void run_admission(WorldState& st, const PhaseContext& ctx) {
     const std::size_t first = count[i];
     const std::size_t last = count[i + 1];
     for (std::size_t k = first; k != last && I.tenants[i] < I.capacity[i]; ++k) {
-      if (k + 8 < last)
+      if (k == ranked[i]) {  // more were passed over than expected
+        std::sort(at(k), at(last), better);
+        ranked[i] = last;
+      }
+      if (k + 8 < ranked[i])
         __builtin_prefetch(&F.incubator[static_cast<std::size_t>(apps[k + 8].firm)]);
       const Application& app = apps[k];
       if (app.signal < p.admission_threshold) break;

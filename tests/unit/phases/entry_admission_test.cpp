@@ -1,6 +1,11 @@
 // Entry (spin-offs and founders) and incubator admission.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <numeric>
+#include <utility>
+#include <vector>
+
 #include "phase_fixture.hpp"
 
 namespace incubsim {
@@ -157,6 +162,78 @@ TEST(Admission, BetterSignalsAreAdmittedFirst) {
       EXPECT_GE(F.quality[static_cast<std::size_t>(e.target)], 0.0);
     }
   EXPECT_GT(admitted, 0);
+}
+
+TEST(Admission, AdmitsWhatRankingEveryApplicantWouldAdmit) {
+  // Incubators rank only their best applicants, and more if many of those
+  // were taken by a better incubator first: the admissions must be those
+  // of ranking every applicant, replayed here from the phase's own
+  // applications.
+  // Noise-free signals rank applicants alike everywhere, so the better
+  // incubators take what the others ranked first; short stays free places
+  // every quarter.
+  Scenario sc = small_scenario();
+  sc.incubators.application_rate = 1.0;
+  sc.incubators.applications_per_firm = 3;
+  sc.incubators.admission_threshold = -10.0;
+  sc.incubators.signal_noise_government = 0.0;
+  sc.incubators.signal_noise_professional = 0.0;
+  sc.incubators.capacity_mean = 60;
+  sc.incubators.initial_occupancy = 0.2;
+  sc.incubators.max_stay = 2;
+  sc.firms.founders_per_quarter = 400;
+  PhaseFixture fx(sc);
+  bool ranked_part = false;
+  for (Quarter q = 0; q < 4; ++q) {
+    quarter_until_entry(fx, q);
+    const auto& F = fx.state.firms;
+    const auto& I = fx.state.incubators;
+    std::vector<AgentId> incubator_before(F.size(), kNoAgent);
+    for (const AgentId id : fx.state.scratch.alive_firms)
+      incubator_before[static_cast<std::size_t>(id)] = F.incubator[static_cast<std::size_t>(id)];
+    fx.events.clear();
+    fx.run(q, Phase::admission);
+    // Leavers left first: their places and firms are free again.
+    std::vector<int> tenants(I.size(), 0);
+    for (const auto& e : fx.events)
+      if (e.kind == EventKind::graduation || e.kind == EventKind::incubator_exit)
+        incubator_before[static_cast<std::size_t>(e.target)] = kNoAgent;
+    for (const AgentId id : fx.state.scratch.alive_firms)
+      if (incubator_before[static_cast<std::size_t>(id)] != kNoAgent)
+        ++tenants[static_cast<std::size_t>(incubator_before[static_cast<std::size_t>(id)])];
+    auto apps = fx.state.scratch.applications;
+    const auto& offset = fx.state.scratch.group_offset;
+    std::vector<std::size_t> order(I.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      if (I.tier[a] != I.tier[b]) return I.tier[a] > I.tier[b];
+      if (I.service_quality[a] != I.service_quality[b])
+        return I.service_quality[a] > I.service_quality[b];
+      return a < b;
+    });
+    std::vector<std::pair<AgentId, AgentId>> want;  // (incubator, firm) in admission order
+    for (const std::size_t i : order) {
+      ranked_part = ranked_part || fx.state.scratch.ranked_end[i] < offset[i + 1];
+      const auto first = apps.begin() + static_cast<std::ptrdiff_t>(offset[i]);
+      const auto last = apps.begin() + static_cast<std::ptrdiff_t>(offset[i + 1]);
+      std::sort(first, last, [](const Application& a, const Application& b) {
+        return a.signal > b.signal || (a.signal == b.signal && a.firm < b.firm);
+      });
+      for (auto it = first; it != last && tenants[i] < I.capacity[i]; ++it) {
+        auto& at = incubator_before[static_cast<std::size_t>(it->firm)];
+        if (at != kNoAgent) continue;
+        at = static_cast<AgentId>(i);
+        ++tenants[i];
+        want.emplace_back(static_cast<AgentId>(i), it->firm);
+      }
+    }
+    std::vector<std::pair<AgentId, AgentId>> got;
+    for (const auto& e : fx.events)
+      if (e.kind == EventKind::admission) got.emplace_back(e.actor, e.target);
+    EXPECT_EQ(got, want) << "quarter " << q;
+    EXPECT_GT(got.size(), 0u);
+  }
+  EXPECT_TRUE(ranked_part);  // some incubator did not rank every applicant
 }
 
 TEST(Admission, TenantsLeaveAtTheMaximumStayOrGraduate) {
