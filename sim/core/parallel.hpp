@@ -400,6 +400,48 @@ void parallel_select(std::size_t n, Keep&& keep, std::vector<T>& out) {
       [](std::size_t i) { return static_cast<T>(i); }, out, offset);
 }
 
+/// Sorts v by `less`, which must be a total order, so the result is the one
+/// std::sort gives, for any thread count: blocks sorted in parallel, then
+/// merged pairwise in parallel rounds. Used instead of tbb::parallel_sort,
+/// whose hand-offs between its tasks happen inside libtbb, where
+/// ThreadSanitizer cannot see them: here every access is in an annotated
+/// parallel_for_each_index task.
+template <class T, class Less = std::less<T>>
+void parallel_sort(std::vector<T>& v, Less less = Less{}) {
+  constexpr std::size_t kSerial = std::size_t{1} << 13;
+  const std::size_t n = v.size();
+  const auto threads = static_cast<std::size_t>(tbb::this_task_arena::max_concurrency());
+  if (n <= kSerial || threads <= 1) {
+    std::sort(v.begin(), v.end(), less);
+    return;
+  }
+  // A power of two of blocks, a few per thread, none small.
+  std::size_t blocks = 1;
+  while (blocks < 4 * threads && n / (2 * blocks) >= kSerial / 2) blocks *= 2;
+  const auto bound = [n, blocks](std::size_t b) { return n * b / blocks; };
+  const auto at = [](T* data, std::size_t k) { return data + static_cast<std::ptrdiff_t>(k); };
+  parallel_for_each_index(
+      blocks,
+      [&](std::size_t b) { std::sort(at(v.data(), bound(b)), at(v.data(), bound(b + 1)), less); },
+      1);
+  std::vector<T> buffer(n);
+  T* from = v.data();
+  T* to = buffer.data();
+  for (std::size_t width = 1; width < blocks; width *= 2) {
+    parallel_for_each_index(
+        blocks / (2 * width),
+        [&](std::size_t p) {
+          const std::size_t lo = bound(2 * p * width);
+          const std::size_t mid = bound((2 * p + 1) * width);
+          const std::size_t hi = bound((2 * p + 2) * width);
+          std::merge(at(from, lo), at(from, mid), at(from, mid), at(from, hi), at(to, lo), less);
+        },
+        1);
+    std::swap(from, to);
+  }
+  if (from != v.data()) v.swap(buffer);
+}
+
 /// Grows every column of a column store (store.for_each_column(f) calls f
 /// on each column, which has size() and resize()) by n default values. A
 /// large growth first touches megabytes of new pages, each a page fault:

@@ -1,7 +1,5 @@
 #include "network/graph.hpp"
 
-#include <tbb/parallel_sort.h>
-
 #include <algorithm>
 #include <atomic>
 #include <bit>
@@ -289,10 +287,7 @@ void AgentGraph::clear_ties(std::span<const Vertex> vs) {
 }
 
 void AgentGraph::group_keys_by_vertex() {
-  if (keys_.size() > 4096)
-    tbb::parallel_sort(keys_.begin(), keys_.end());
-  else
-    std::sort(keys_.begin(), keys_.end());
+  parallel_sort(keys_);
   runs_.clear();
   for (std::size_t i = 0; i < keys_.size(); ++i)
     if (i == 0 || keys_[i] >> 32 != keys_[i - 1] >> 32) runs_.push_back(i);

@@ -8,7 +8,6 @@
 // rounds close sequentially in firm order, so capital, ties and events are
 // committed identically for any thread count.
 #include <tbb/enumerable_thread_specific.h>
-#include <tbb/parallel_sort.h>
 
 #include <algorithm>
 #include <cmath>
@@ -358,7 +357,7 @@ void close_rounds(WorldState& st, const PhaseContext& ctx, const DealPool& pool)
   for (auto& v : local) offers.insert(offers.end(), v.begin(), v.end());
   // A total order (a fund makes a firm one offer at most), so any sort,
   // and any order the threads' lists were joined in, gives the same list.
-  tbb::parallel_sort(offers.begin(), offers.end(), [](const Offer& a, const Offer& b) {
+  parallel_sort(offers, [](const Offer& a, const Offer& b) {
     if (a.firm != b.firm) return a.firm < b.firm;
     if (a.signal != b.signal) return a.signal > b.signal;
     return a.fund < b.fund;

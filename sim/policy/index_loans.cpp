@@ -11,7 +11,6 @@
 // it had left, an acquired or listed firm repays in full from the exit.
 // Loans keep running (and their subsidies keep being paid) after
 // end_quarter until they are settled. See docs/policies.md.
-#include <tbb/parallel_sort.h>
 
 #include <algorithm>
 #include <cmath>
@@ -75,10 +74,9 @@ class IndexLoans final : public Instrument {
     eligible_ = static_cast<std::int64_t>(candidates_.size());
     // Best score first, ties by id: the credit line goes to the best rated
     // (a total order, so a parallel sort gives the same list).
-    tbb::parallel_sort(candidates_.begin(), candidates_.end(),
-                       [](const Candidate& a, const Candidate& b) {
-                         return a.score > b.score || (a.score == b.score && a.id < b.id);
-                       });
+    parallel_sort(candidates_, [](const Candidate& a, const Candidate& b) {
+      return a.score > b.score || (a.score == b.score && a.id < b.id);
+    });
     const std::size_t before = borrowers_.size();
     for (const Candidate& c : candidates_) {
       const auto f = static_cast<std::size_t>(c.id);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdint>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -243,6 +244,43 @@ TEST(ParallelGroup, IsAStableCountingSortForAnyThreadCount) {
   parallel_group(0, groups, group, value, out, offset);
   EXPECT_TRUE(out.empty());
   EXPECT_EQ(offset, std::vector<std::size_t>(groups + 1, 0));
+}
+
+TEST(ParallelSort, GivesWhatStdSortGivesForAnyThreadCount) {
+  // Sizes below, at and past the serial cut-off, odd block boundaries, and
+  // repeated keys; then records under a total order of two fields.
+  std::uint64_t state = 7;
+  const auto next = [&state] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return state >> 33;
+  };
+  for (const std::size_t n : {0u, 1u, 8192u, 8193u, 100003u}) {
+    std::vector<std::uint64_t> keys(n);
+    for (auto& k : keys) k = next() % (n / 3 + 1);
+    auto want = keys;
+    std::sort(want.begin(), want.end());
+    for (const int threads : {1, 2, 3, 4}) {
+      auto got = keys;
+      Executor(threads).run([&] { parallel_sort(got); });
+      EXPECT_EQ(got, want) << n << " keys, " << threads << " threads";
+    }
+  }
+  struct Offer {
+    double signal = 0;
+    int id = 0;
+    bool operator==(const Offer&) const = default;
+  };
+  std::vector<Offer> offers(50000);
+  for (std::size_t i = 0; i < offers.size(); ++i)
+    offers[i] = {static_cast<double>(next() % 100), static_cast<int>(i)};
+  const auto better = [](const Offer& a, const Offer& b) {
+    return a.signal > b.signal || (a.signal == b.signal && a.id < b.id);
+  };
+  auto want = offers;
+  std::sort(want.begin(), want.end(), better);
+  auto got = offers;
+  Executor(3).run([&] { parallel_sort(got, better); });
+  EXPECT_TRUE(got == want);
 }
 
 TEST(Executor, MoreThreadsThanCoresStillRuns) {
