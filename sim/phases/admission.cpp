@@ -70,6 +70,18 @@ std::vector<double> attraction(const IncubatorStore& I) {
 
 }  // namespace
 
+std::vector<std::size_t> admission_order(const IncubatorStore& I) {
+  std::vector<std::size_t> order(I.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    if (I.tier[a] != I.tier[b]) return I.tier[a] > I.tier[b];
+    if (I.service_quality[a] != I.service_quality[b])
+      return I.service_quality[a] > I.service_quality[b];
+    return a < b;
+  });
+  return order;
+}
+
 void run_admission(WorldState& st, const PhaseContext& ctx) {
   departures(st, ctx);
   auto& I = st.incubators;
@@ -125,14 +137,7 @@ void run_admission(WorldState& st, const PhaseContext& ctx) {
       apps, count);
   st.flows.applications += static_cast<std::int64_t>(apps.size());
 
-  std::vector<std::size_t> order(I.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    if (I.tier[a] != I.tier[b]) return I.tier[a] > I.tier[b];
-    if (I.service_quality[a] != I.service_quality[b])
-      return I.service_quality[a] > I.service_quality[b];
-    return a < b;
-  });
+  const std::vector<std::size_t> order = admission_order(I);
   // Each incubator ranks its own applicants (a total order: the same for
   // any thread count); admissions then go in incubator order. An incubator
   // reads its ranking only until its free places are filled, so it ranks

@@ -3,6 +3,9 @@
 // reads what earlier phases left in the state; parallel work writes only
 // per-agent slots, and everything shared (births, ties, money moving between
 // agents, events) is committed afterwards in agent-id order.
+#include <cstddef>
+#include <vector>
+
 #include "phases/context.hpp"
 
 namespace incubsim {
@@ -19,6 +22,10 @@ void run_operations(WorldState& state, const PhaseContext& ctx);
 void run_outcomes(WorldState& state, const PhaseContext& ctx);
 void run_institutions(WorldState& state, const PhaseContext& ctx);
 void run_network(WorldState& state, const PhaseContext& ctx);
+
+/// The order in which incubators admit (the best pick first): higher tier,
+/// then better service, then lower id.
+std::vector<std::size_t> admission_order(const IncubatorStore& incubators);
 
 /// Whether the network phase of `quarter` measures the network: every
 /// `every` quarters, and each quarter until a measurement exists

@@ -203,14 +203,7 @@ TEST(Admission, AdmitsWhatRankingEveryApplicantWouldAdmit) {
         ++tenants[static_cast<std::size_t>(incubator_before[static_cast<std::size_t>(id)])];
     auto apps = fx.state.scratch.applications;
     const auto& offset = fx.state.scratch.group_offset;
-    std::vector<std::size_t> order(I.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      if (I.tier[a] != I.tier[b]) return I.tier[a] > I.tier[b];
-      if (I.service_quality[a] != I.service_quality[b])
-        return I.service_quality[a] > I.service_quality[b];
-      return a < b;
-    });
+    const std::vector<std::size_t> order = admission_order(I);
     std::vector<std::pair<AgentId, AgentId>> want;  // (incubator, firm) in admission order
     for (const std::size_t i : order) {
       ranked_part = ranked_part || fx.state.scratch.ranked_end[i] < offset[i + 1];
