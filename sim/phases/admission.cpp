@@ -6,6 +6,8 @@
 // pairwise scan: applications are grouped by incubator with a counting sort.
 #include <algorithm>
 #include <numeric>
+#include <stdexcept>
+#include <string>
 
 #include "core/buffers.hpp"
 #include "core/cumulative_sampler.hpp"
@@ -48,7 +50,11 @@ void departures(WorldState& st, const PhaseContext& ctx) {
     const auto i = static_cast<std::size_t>(F.incubator[f]);
     graduated[k] = graduates(f) ? 1 : 0;
     // A tenant always has its tenancy tie (admission and setup add it).
-    ties[k] = *st.graph.find_tie(F.vertex[f], st.incubators.vertex[i], TieType::tenancy);
+    const auto tie = st.graph.find_tie(F.vertex[f], st.incubators.vertex[i], TieType::tenancy);
+    if (!tie)
+      throw std::logic_error("admission: tenant firm " + std::to_string(f) +
+                             " has no tenancy tie to incubator " + std::to_string(i));
+    ties[k] = *tie;
   });
   const std::span<Event> events = ctx.append_events(n);
   for (std::size_t k = 0; k < n; ++k) {
