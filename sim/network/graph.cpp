@@ -105,16 +105,20 @@ bool edit_in_bulk(std::size_t n) {
 
 }  // namespace
 
+AgentGraph::DecayingTie AgentGraph::decaying_tie(Edge e, TieType type, Vertex a, Vertex b) const {
+  const LineageKey ka = info_[a].key;
+  const LineageKey kb = info_[b].key;
+  return {e, type, hash_combine(std::min(ka, kb), std::max(ka, kb))};
+}
+
 AgentGraph::Edge AgentGraph::add_tie(Vertex a, Vertex b, const TieInfo& info) {
   ++counts_[static_cast<std::size_t>(info.type)];
   const std::uint32_t id = store_tie(a, b, info);
   TieInfo& stored = record(id).info;
   stored.decay_slot = -1;
   if (decays(info.type)) {
-    const LineageKey ka = info_[a].key;
-    const LineageKey kb = info_[b].key;
     stored.decay_slot = static_cast<std::int32_t>(decaying_.size());
-    decaying_.push_back({Edge{id}, info.type, hash_combine(std::min(ka, kb), std::max(ka, kb))});
+    decaying_.push_back(decaying_tie(Edge{id}, info.type, a, b));
   }
   return Edge{id};
 }
@@ -154,12 +158,9 @@ void AgentGraph::add_ties(std::span<const NewTie> ties) {
     r.b = t.b;
     r.prev = k == 0 ? before : new_records_[k - 1];
     r.next = k + 1 == n ? kNoTie : new_records_[k + 1];
-    if (new_slots_[k] >= 0) {
-      const LineageKey ka = info_[t.a].key;
-      const LineageKey kb = info_[t.b].key;
-      decaying_[static_cast<std::size_t>(new_slots_[k])] = {
-          Edge{id}, t.info.type, hash_combine(std::min(ka, kb), std::max(ka, kb))};
-    }
+    if (new_slots_[k] >= 0)
+      decaying_[static_cast<std::size_t>(new_slots_[k])] =
+          decaying_tie(Edge{id}, t.info.type, t.a, t.b);
     keys_[2 * k] = std::uint64_t{t.a} << 32 | std::uint64_t{2 * k};
     keys_[2 * k + 1] = std::uint64_t{t.b} << 32 | std::uint64_t{2 * k + 1};
   });

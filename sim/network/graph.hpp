@@ -241,6 +241,9 @@ class AgentGraph {
   void unmark_if_untied_concurrently(Vertex v);
   /// Sets v's tie bit; safe alongside other vertices'.
   void mark_tied_concurrently(Vertex v);
+  /// The decay list's entry for tie e between a and b (its draw keyed by
+  /// both ends' lineage keys, order-free).
+  DecayingTie decaying_tie(Edge e, TieType type, Vertex a, Vertex b) const;
   void forget_decaying(std::uint32_t id);
   void mark_tied(Vertex v) { tied_[v / 64] |= std::uint64_t{1} << (v % 64); }
   /// Clears v's bit when its last tie has gone.
@@ -271,14 +274,5 @@ class AgentGraph {
   std::vector<std::int32_t> new_slots_;     // add_ties: each tie's decay slot
   std::array<std::int64_t, kTieTypeCount> counts_{};
 };
-
-/// For a serial loop over n agents' ties in a known order, at step k:
-/// hints the record of the vertex 8 steps ahead and the ties of the one 4
-/// steps ahead (two cache misses an agent otherwise, one after the other).
-template <class VertexOf>
-void prefetch_ahead(const AgentGraph& graph, std::size_t n, std::size_t k, VertexOf&& vertex_of) {
-  if (k + 8 < n) graph.prefetch_record(vertex_of(k + 8));
-  if (k + 4 < n) graph.prefetch_ties(vertex_of(k + 4));
-}
 
 }  // namespace incubsim

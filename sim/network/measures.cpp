@@ -87,7 +87,7 @@ void build_neighbour_index(const AgentGraph& graph, NeighbourIndex& index,
       rows, [&](std::size_t r) { index.row_of[index.vertex[r]] = static_cast<std::uint32_t>(r); });
 
   // Each row's ties fill a slice of `raw` sized by its degree (offsets by a
-  // scan), sorted and each neighbour once.
+  // scan); each row ends sorted, each neighbour once.
   auto& offset = index.offset;
   offset.resize(rows + 1);
   offset[0] = 0;

@@ -29,8 +29,8 @@ void departures(WorldState& st, const PhaseContext& ctx) {
   };
   // Who leaves depends only on the firm's own state, so the leavers are
   // found in parallel, and so are their tenancy ties and whether each
-  // graduates. Their tenancies then end in id order, as end_tenancy would
-  // end them one by one, and the ties go at once.
+  // graduates. Their tenancies then end in id order (counters and events),
+  // and the ties go at once.
   auto& leaving = st.scratch.positions;
   parallel_select(
       alive.size(),

@@ -132,17 +132,6 @@ Event tenancy_end_event(const PhaseContext& ctx, AgentId incubator, AgentId firm
                    incubator_ref(incubator), firm_ref(firm));
 }
 
-void end_tenancy(WorldState& st, const PhaseContext& ctx, AgentId firm, bool graduated) {
-  auto& F = st.firms;
-  const auto f = static_cast<std::size_t>(firm);
-  const AgentId inc = F.incubator[f];
-  if (inc == kNoAgent) return;
-  const AgentGraph::Vertex incubator = st.incubators.vertex[static_cast<std::size_t>(inc)];
-  if (auto e = st.graph.find_tie(F.vertex[f], incubator, TieType::tenancy)) st.graph.remove_tie(*e);
-  leave_incubator(st, firm, graduated);
-  ctx.emit(tenancy_end_event(ctx, inc, firm, graduated));
-}
-
 void refresh_alive_firms(WorldState& st) {
   const auto& F = st.firms;
   auto& alive = st.scratch.alive_firms;
@@ -180,16 +169,11 @@ AgentGraph::NewTie new_tie(AgentGraph::Vertex a, AgentGraph::Vertex b, TieType t
   return t;
 }
 
-void add_new_tie(AgentGraph& g, AgentGraph::Vertex a, AgentGraph::Vertex b, TieType type,
-                 Quarter since) {
-  const AgentGraph::NewTie t = new_tie(a, b, type, since);
-  g.add_tie(t.a, t.b, t.info);
-}
-
 bool add_tie_once(AgentGraph& g, AgentGraph::Vertex a, AgentGraph::Vertex b, TieType type,
                   Quarter since) {
   if (!can_add_tie(g, a, b, type)) return false;
-  add_new_tie(g, a, b, type, since);
+  const AgentGraph::NewTie t = new_tie(a, b, type, since);
+  g.add_tie(t.a, t.b, t.info);
   return true;
 }
 

@@ -88,14 +88,12 @@ AgentId add_firms(WorldState& st, std::size_t n, Fill&& fill) {
 /// Round bitmask from the names in a fund type's `rounds` list.
 std::uint8_t round_mask(const std::vector<std::string>& names);
 
-/// Ends a firm's tenancy (graduation or leaving): removes the tenancy tie,
-/// updates the incubator's counters and emits the matching event.
-void end_tenancy(WorldState& st, const PhaseContext& ctx, AgentId firm, bool graduated);
-/// end_tenancy's counters and the firm's columns, without the event or the
-/// tie (for a commit step that writes its events in parallel). The firm
-/// must be a tenant.
+/// Ends a tenant's tenancy (graduation, leaving or exit) in the firm's
+/// columns and the incubator's counters. The tenancy tie and the event
+/// (tenancy_end_event) are the caller's: commit steps remove ties and
+/// write events in bulk.
 void leave_incubator(WorldState& st, AgentId firm, bool graduated);
-/// The event end_tenancy emits when `firm` leaves `incubator`.
+/// The event of `firm` leaving `incubator` (graduation or incubator exit).
 Event tenancy_end_event(const PhaseContext& ctx, AgentId incubator, AgentId firm, bool graduated);
 
 /// Reserves firm columns and graph vertices for every agent the run is
@@ -115,12 +113,10 @@ void mark_active_vertices(const WorldState& st, std::vector<std::uint8_t>& activ
 bool add_tie_once(AgentGraph& g, AgentGraph::Vertex a, AgentGraph::Vertex b, TieType type,
                   Quarter since);
 /// add_tie_once in two steps, for a check made in a parallel loop (the
-/// graph only read) and an add in a serial commit: whether the two distinct
-/// vertices have no tie of `type` yet, and the add itself.
+/// graph only read) and an add in a commit: whether the two distinct
+/// vertices have no tie of `type` yet, and the tie to add (for
+/// AgentGraph::add_ties).
 bool can_add_tie(const AgentGraph& g, AgentGraph::Vertex a, AgentGraph::Vertex b, TieType type);
-void add_new_tie(AgentGraph& g, AgentGraph::Vertex a, AgentGraph::Vertex b, TieType type,
-                 Quarter since);
-/// The tie add_new_tie adds, for AgentGraph::add_ties.
 AgentGraph::NewTie new_tie(AgentGraph::Vertex a, AgentGraph::Vertex b, TieType type, Quarter since);
 
 /// Opens a technology transfer of this quarter's invention `k` to `firm`:
